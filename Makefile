@@ -1,0 +1,44 @@
+# Thin wrappers; see the README. Everything runs inside .venv, created on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+# Tests run with DEBUG off, as in production; they need a (throwaway) key.
+TEST_ENV := SECRET_KEY=test-only-not-a-secret
+
+.PHONY: install run test lint format messages check-messages
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv' --verbosity 0
+	DEBUG=1 $(MANAGE) load_demo_content
+	@echo "Admin: create a user with 'DEBUG=1 $(MANAGE) createsuperuser', then open http://$(HOST):$(PORT)/admin/"
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	DEBUG=1 $(MANAGE) makemessages --all --ignore '.venv' --ignore 'bench' --ignore 'tests' --no-obsolete --add-location file
+	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv'
+
+check-messages: install
+	$(TEST_ENV) $(MANAGE) check_messages

@@ -1,0 +1,53 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from clinic.i18n.admin import TranslatedContentAdmin
+from clinic.models import ContactLine, Disclaimer
+
+
+class LanguagesField(forms.TypedMultipleChoiceField):
+    """The languages spoken on a line, as checkboxes of the configured languages."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.pop("max_length", None)
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        super().__init__(choices=settings.LANGUAGES, **kwargs)
+
+    def prepare_value(self, value):
+        return value or []
+
+
+@admin.register(ContactLine)
+class ContactLineAdmin(TranslatedContentAdmin):
+    list_display = ["display_number", "label", "kind", "spoken", "order", "translation_overview"]
+    list_editable = ["order"]
+    list_filter = ["kind"]
+    search_fields = ["number", "label_en", "label_ar", "label_uk"]
+    formfield_overrides = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "languages":
+            return LanguagesField(
+                label=db_field.verbose_name, required=False, help_text=db_field.help_text
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("number"), ordering="number")
+    def display_number(self, obj: ContactLine) -> str:
+        return obj.display
+
+    @admin.display(description=_("languages spoken"))
+    def spoken(self, obj: ContactLine) -> str:
+        return ", ".join(obj.languages)
+
+
+@admin.register(Disclaimer)
+class DisclaimerAdmin(TranslatedContentAdmin):
+    list_display = ["key", "applies_to", "order", "translation_overview"]
+    list_filter = ["applies_to"]
+    search_fields = ["key", "text_en", "text_ar", "text_uk"]

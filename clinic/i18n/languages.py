@@ -1,0 +1,74 @@
+"""The configured languages: codes, names, text direction and fallback.
+
+``settings.LANGUAGES`` is the single list; the first entry of it that equals
+``settings.LANGUAGE_CODE`` is the source language every translation is made from.
+Names and direction come from Django's own language table (``LANG_INFO``).
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.utils.translation import get_language_info
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    name_local: str
+    bidi: bool
+
+    @property
+    def dir(self) -> str:
+        return "rtl" if self.bidi else "ltr"
+
+    @property
+    def is_source(self) -> bool:
+        return self.code == source_language()
+
+
+def source_language() -> str:
+    return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
+@cache
+def _languages() -> tuple[Language, ...]:
+    result = []
+    for code, _label in settings.LANGUAGES:
+        info = get_language_info(code)
+        result.append(
+            Language(code=code, name=info["name"], name_local=info["name_local"], bidi=info["bidi"])
+        )
+    return tuple(result)
+
+
+def languages() -> tuple[Language, ...]:
+    """Every configured language, source first, in the order of ``settings.LANGUAGES``."""
+    return _languages()
+
+
+def language_codes() -> list[str]:
+    return [language.code for language in _languages()]
+
+
+def target_languages() -> list[str]:
+    """The languages content is translated into (every configured one but the source)."""
+    return [code for code in language_codes() if code != source_language()]
+
+
+def get_language(code: str) -> Language:
+    for language in _languages():
+        if language.code == code:
+            return language
+    raise LookupError(f"{code!r} is not a configured language")
+
+
+def direction(code: str) -> str:
+    return get_language(code).dir
+
+
+def fallback_chain(code: str) -> list[str]:
+    """The languages tried, in order, for a field of a text in ``code``."""
+    source = source_language()
+    return [code] if code == source else [code, source]

@@ -1,0 +1,169 @@
+"""Which fields of an object are missing, stale or current in a language.
+
+Works for any model registered with :class:`~clinic.i18n.registry.ContentTranslationOptions`.
+A field is
+
+* *missing* when its source text is set but the translation is empty,
+* *stale* when it is translated but the source changed since (or the source it
+  was made from is unknown),
+* *current* otherwise.
+
+Fields whose source text is empty are not counted: there is nothing to translate.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import models
+
+from clinic.i18n.languages import source_language
+from clinic.i18n.models import TranslationState
+from clinic.i18n.registry import localized, translatable_fields
+
+STATES_ATTR = "_translation_states"
+
+
+class FieldStatus(StrEnum):
+    MISSING = "missing"
+    STALE = "stale"
+    CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class TranslationReport:
+    """The translation of one object into one language, field by field."""
+
+    language: str
+    published: bool
+    fields: dict[str, FieldStatus] = field(default_factory=dict)
+
+    def _with(self, status: FieldStatus) -> list[str]:
+        return [name for name, value in self.fields.items() if value == status]
+
+    @property
+    def missing(self) -> list[str]:
+        return self._with(FieldStatus.MISSING)
+
+    @property
+    def stale(self) -> list[str]:
+        return self._with(FieldStatus.STALE)
+
+    @property
+    def current(self) -> list[str]:
+        return self._with(FieldStatus.CURRENT)
+
+    @property
+    def overall(self) -> FieldStatus:
+        """The worst state of any field: one missing field makes the translation missing."""
+        for status in (FieldStatus.MISSING, FieldStatus.STALE):
+            if status in self.fields.values():
+                return status
+        return FieldStatus.CURRENT
+
+
+def content_type_q(model: type[models.Model], **lookups) -> models.Q:
+    """Filter translation states by model through a join, not a ContentType lookup.
+
+    Keeps query counts independent of Django's ContentType cache.
+    """
+    opts = model._meta.concrete_model._meta
+    return models.Q(
+        content_type__app_label=opts.app_label, content_type__model=opts.model_name, **lookups
+    )
+
+
+def attach_states(objects: Iterable[models.Model]) -> None:
+    """Load the translation states of ``objects`` (of any models) in one query.
+
+    Afterwards :func:`get_states` answers from memory, so serialising a page of
+    articles with their topics costs one query for all their states.
+    """
+    by_type: dict[tuple[str, str], dict[int, models.Model]] = defaultdict(dict)
+    for obj in objects:
+        if obj.pk is None:
+            continue
+        opts = obj._meta.concrete_model._meta
+        by_type[(opts.app_label, opts.model_name)][obj.pk] = obj
+        setattr(obj, STATES_ATTR, {})
+    if not by_type:
+        return
+    condition = models.Q()
+    for (app_label, model_name), by_pk in by_type.items():
+        condition |= models.Q(
+            content_type__app_label=app_label,
+            content_type__model=model_name,
+            object_id__in=list(by_pk),
+        )
+    states = TranslationState.objects.filter(condition).select_related("content_type")
+    for state in states:
+        key = (state.content_type.app_label, state.content_type.model)
+        obj = by_type[key].get(state.object_id)
+        if obj is not None:
+            getattr(obj, STATES_ATTR)[state.language] = state
+
+
+def get_states(obj: models.Model) -> dict[str, TranslationState]:
+    """The translation states of ``obj`` by language (from :func:`attach_states` if loaded)."""
+    if not hasattr(obj, STATES_ATTR):
+        attach_states([obj])
+    return getattr(obj, STATES_ATTR, {})
+
+
+def forget_states(obj: models.Model) -> None:
+    """Drop states cached on ``obj`` after they were changed."""
+    if hasattr(obj, STATES_ATTR):
+        delattr(obj, STATES_ATTR)
+
+
+def is_blank(value: object) -> bool:
+    """Empty as the database sees it (NULL or ''), so SQL and Python agree."""
+    return value is None or value == ""
+
+
+def source_text(obj: models.Model, name: str) -> str:
+    value = getattr(obj, localized(name, source_language()))
+    return "" if value is None else str(value)
+
+
+def translated_text(obj: models.Model, name: str, language: str) -> str:
+    value = getattr(obj, localized(name, language))
+    return "" if value is None else str(value)
+
+
+def field_statuses(obj: models.Model, language: str) -> dict[str, FieldStatus]:
+    """The status of every translatable field of ``obj`` that has a source text."""
+    source = source_language()
+    state = get_states(obj).get(language)
+    recorded = state.sources if state is not None else {}
+    statuses: dict[str, FieldStatus] = {}
+    for name in translatable_fields(type(obj)):
+        original = source_text(obj, name)
+        if is_blank(original):
+            continue
+        if language == source:
+            statuses[name] = FieldStatus.CURRENT
+        elif is_blank(translated_text(obj, name, language)):
+            statuses[name] = FieldStatus.MISSING
+        elif recorded.get(name) != original:
+            statuses[name] = FieldStatus.STALE
+        else:
+            statuses[name] = FieldStatus.CURRENT
+    return statuses
+
+
+def is_translation_published(obj: models.Model, language: str) -> bool:
+    """Whether ``obj``'s text in ``language`` may be served (the source always may)."""
+    if language == source_language():
+        return True
+    state = get_states(obj).get(language)
+    return state is not None and state.is_published
+
+
+def translation_report(obj: models.Model, language: str) -> TranslationReport:
+    return TranslationReport(
+        language=language,
+        published=is_translation_published(obj, language),
+        fields=field_statuses(obj, language),
+    )

@@ -1,0 +1,96 @@
+"""Factories for content. Translated fields are written per language (``title_en``)."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from articles.models import Article, Reference, Topic
+from clinic.i18n.models import TranslationState
+from clinic.i18n.services import sanitize_html_fields, translation_record
+from clinic.i18n.slugs import derive_slugs
+from clinic.models import ContactLine, Disclaimer
+
+
+class TranslatedContentFactory(factory.django.DjangoModelFactory):
+    """Saves like the admin does: HTML sanitised, slugs derived."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = model_class(*args, **kwargs)
+        sanitize_html_fields(obj)
+        derive_slugs(obj)
+        obj.save()
+        return obj
+
+
+class TopicFactory(TranslatedContentFactory):
+    class Meta:
+        model = Topic
+
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class DisclaimerFactory(TranslatedContentFactory):
+    class Meta:
+        model = Disclaimer
+
+    key = factory.Sequence(lambda n: f"disclaimer-{n}")
+    text_en = "Treatment results are individual for each clinical case."
+    applies_to = Disclaimer.AppliesTo.ARTICLES
+
+
+class ContactLineFactory(TranslatedContentFactory):
+    class Meta:
+        model = ContactLine
+
+    number = factory.Sequence(lambda n: f"+38067{n:07d}")
+    label_en = "Reception"
+    languages = factory.LazyFunction(lambda: ["en"])
+
+
+class ArticleFactory(TranslatedContentFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Trial report number {n}")
+    summary_en = "A phase 1 trial enrolled 20 patients."
+    body_en = "<p>The phase 1 trial enrolled 20 patients.</p>"
+    condition_en = "Multiple sclerosis"
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Reference.Kind.NCT
+    identifier = "NCT01933802"
+    url = "https://clinicaltrials.gov/study/NCT01933802"
+
+
+def translate(obj, language: str, *, publish: bool = True, **texts: str):
+    """Write ``texts`` (field → text) in ``language`` and record them as current translations."""
+    for field, text in texts.items():
+        setattr(obj, f"{field}_{language}", text)
+    sanitize_html_fields(obj)
+    derive_slugs(obj)
+    obj.save()
+    translation_record(
+        obj=obj,
+        language=language,
+        fields=list(texts),
+        status=TranslationState.Status.PUBLISHED if publish else TranslationState.Status.DRAFT,
+    )
+    return obj
