@@ -2,12 +2,25 @@
 
 from datetime import datetime
 
-from django.db import models
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
+
+from clinic.i18n.fallback import localized_expression, published_translation, slug_lookup
+from clinic.i18n.languages import search_config
+
+PUBLISHED_ANNOTATION = "translation_published"
+
+
+def localized_name(field: str) -> str:
+    """The annotation holding ``field`` as served in the request language."""
+    return f"{field}_localized"
 
 
 class TopicQuerySet(models.QuerySet):
-    pass
+    def by_slug(self, slug: str) -> "TopicQuerySet":
+        """Topics whose slug, in the source or a published translation, is ``slug``."""
+        return self.filter(slug_lookup(self.model, slug))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -18,3 +31,70 @@ class ArticleQuerySet(models.QuerySet):
             published_at__isnull=False,
             published_at__lte=now or timezone.now(),
         )
+
+    def scheduled_times(self, *, now: datetime | None = None) -> list[datetime]:
+        """When published articles scheduled for later go live, soonest first."""
+        return list(
+            self.filter(status=self.model.Status.PUBLISHED, published_at__gt=now or timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+        )
+
+    def localized(self, language: str, *fields: str) -> "ArticleQuerySet":
+        """Annotate ``<field>_localized``: the text served in ``language``, with fallback.
+
+        Filtering, ordering and search on these see what the API serves: the
+        published translation where there is one, the English text otherwise.
+        """
+        queryset = self
+        if PUBLISHED_ANNOTATION not in self.query.annotations:
+            queryset = queryset.annotate(
+                **{PUBLISHED_ANNOTATION: published_translation(self.model, language)}
+            )
+        return queryset.annotate(
+            **{
+                localized_name(field): localized_expression(
+                    self.model, field, language, published=PUBLISHED_ANNOTATION
+                )
+                for field in fields
+            }
+        )
+
+    def by_slug(self, slug: str) -> "ArticleQuerySet":
+        """The article whose slug, in English or in a published translation, is ``slug``."""
+        return self.filter(slug_lookup(self.model, slug))
+
+    def with_topic(self, slug: str) -> "ArticleQuerySet":
+        return self.filter(topics__in=self.model.topics.field.related_model.objects.by_slug(slug))
+
+    def search(self, language: str, text: str) -> "ArticleQuerySet":
+        """Articles matching ``text`` in the language served (title, summary, body).
+
+        PostgreSQL: full-text search with the language's configuration, ranked.
+        Elsewhere: a case-insensitive substring match.
+        """
+        queryset = self.localized(language, "title", "summary", "body")
+        fields = [localized_name(name) for name in ("title", "summary", "body")]
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            config = search_config(language)
+            vector = (
+                SearchVector(fields[0], weight="A", config=config)
+                + SearchVector(fields[1], weight="B", config=config)
+                + SearchVector(fields[2], weight="C", config=config)
+            )
+            query = SearchQuery(text, config=config, search_type="websearch")
+            return queryset.annotate(
+                search_vector=vector, search_rank=SearchRank(vector, query)
+            ).filter(search_vector=query)
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": text})
+        return queryset.filter(condition)
+
+    def for_list(self) -> "ArticleQuerySet":
+        return self.prefetch_related("topics")
+
+    def for_detail(self) -> "ArticleQuerySet":
+        return self.prefetch_related("topics", "references")

@@ -6,6 +6,7 @@ from clinic.i18n.registry import ContentTranslationOptions
 
 @register(Topic)
 class TopicTranslationOptions(ContentTranslationOptions):
+    api_name = "topics"
     fields = ("name", "slug")
     derived_fields = {"slug": "name"}
     empty_values = {"slug": None}
@@ -13,6 +14,7 @@ class TopicTranslationOptions(ContentTranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(ContentTranslationOptions):
+    api_name = "articles"
     fields = (
         "title",
         "slug",

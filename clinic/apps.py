@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = _("Clinic")
+
+    def ready(self) -> None:
+        from clinic.signals import connect_content_signals
+
+        connect_content_signals()

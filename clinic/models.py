@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clinic.phones import display_phone, normalize_phone, phone_uri
+from clinic.querysets import DisclaimerQuerySet
 
 
 def validate_language_codes(value: object) -> None:
@@ -95,6 +96,8 @@ class Disclaimer(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = DisclaimerQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "key"]

@@ -77,7 +77,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "clinic.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -153,6 +155,48 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "clinic" / "static"]
+
+# REST API (see clinic/api/). JSON only; anonymous, read-only, throttled.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "300/minute")},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "clinic.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Clinic content API",
+    "DESCRIPTION": (
+        "Research news, contact lines and medical disclaimers of the clinic, in every "
+        "configured language. Anonymous and read-only. The language of a response is "
+        "chosen by `?lang=`, then `Accept-Language`, then English; every translated "
+        "object says which of its fields fell back to English and which are stale."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "articles.models.Article.Status",
+    },
+}
+
+# CORS: only these origins may read the API from a browser (comma-separated URLs).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/(api/|healthz|readyz).*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+
+# The publisher named in articles' JSON-LD (omitted when empty).
+CLINIC_NAME = os.environ.get("CLINIC_NAME", "")
 
 # Phone numbers written without a country code are read as numbers of this region.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "UA")

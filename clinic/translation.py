@@ -6,9 +6,11 @@ from clinic.models import ContactLine, Disclaimer
 
 @register(ContactLine)
 class ContactLineTranslationOptions(ContentTranslationOptions):
+    api_name = "contacts"
     fields = ("label",)
 
 
 @register(Disclaimer)
 class DisclaimerTranslationOptions(ContentTranslationOptions):
+    api_name = "disclaimers"
     fields = ("text",)

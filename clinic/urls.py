@@ -1,6 +1,37 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
+from django.views import defaults
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from clinic.api import errors
+from clinic.api.middleware import API_PATHS
+from clinic.api.views import HealthView, ReadyView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("clinic.api.urls")),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(renderer_classes=[OpenApiJsonRenderer]),
+        name="schema",
+    ),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("healthz", HealthView.as_view(), name="healthz"),
+    path("readyz", ReadyView.as_view(), name="readyz"),
+    # Unknown API paths are JSON 404s, with DEBUG on too.
+    re_path(r"^api/", errors.not_found),
 ]
+
+
+def handler404(request, exception):
+    """JSON under the API, Django's page elsewhere."""
+    if request.path.startswith(API_PATHS):
+        return errors.not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith(API_PATHS):
+        return errors.server_error(request)
+    return defaults.server_error(request)

@@ -1,9 +1,11 @@
 """Interface-string catalogs (``locale/<lang>/LC_MESSAGES/django.po``) and their ``.mo``."""
 
+import gettext
 from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.views.i18n import JSONCatalog
 
 from clinic.i18n.languages import target_languages
 
@@ -42,3 +44,24 @@ def catalog_problems() -> list[str]:
         if _translations(polib.pofile(str(po_path))) != _translations(polib.mofile(str(mo_path))):
             problems.append(f"{mo_path} is out of date with {po_path.name}: run `make messages`.")
     return problems
+
+
+class _ProjectCatalog(JSONCatalog):
+    """Django's JSON catalog of the project's own ``locale/`` (not Django's or DRF's strings)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.translation = gettext.translation(
+            "django", settings.LOCALE_PATHS[0], languages=[language], fallback=True
+        )
+        if not hasattr(self.translation, "_catalog"):  # the source language has no catalog
+            self.translation._catalog = {}
+            self.translation._fallback = None
+
+    def get_plural(self) -> str:
+        return super().get_plural() or "(n != 1)"
+
+
+def interface_catalog(language: str) -> dict:
+    """``{"catalog", "formats", "plural"}`` for ``language``, as Django's JSONCatalog gives it."""
+    return _ProjectCatalog(language).get_context_data()

@@ -72,3 +72,12 @@ def fallback_chain(code: str) -> list[str]:
     """The languages tried, in order, for a field of a text in ``code``."""
     source = source_language()
     return [code] if code == source else [code, source]
+
+
+# PostgreSQL text search configurations; languages without one use "simple"
+# (lower-cased words, no stemming).
+SEARCH_CONFIGS = {"en": "english", "ar": "arabic", "fr": "french", "de": "german", "es": "spanish"}
+
+
+def search_config(code: str) -> str:
+    return SEARCH_CONFIGS.get(code, "simple")

@@ -20,10 +20,12 @@ class ContentTranslationOptions(TranslationOptions):
     ``derived_fields`` maps fields that are translated per language but computed
     from another field (a slug from the title) to that field: they are not sent
     to translators and not counted in completeness. ``html_fields`` hold
-    sanitised HTML. Fields required in the model are required in the source
+    sanitised HTML. ``api_name`` names the content type in the API and reports
+    (``articles``). Fields required in the model are required in the source
     language only.
     """
 
+    api_name: ClassVar[str] = ""
     required_languages = (settings.MODELTRANSLATION_DEFAULT_LANGUAGE,)
     derived_fields: ClassVar[dict[str, str]] = {}
     html_fields: ClassVar[tuple[str, ...]] = ()
@@ -61,6 +63,10 @@ def translatable_fields(model: type[models.Model]) -> list[str]:
 
 def derived_fields(model: type[models.Model]) -> dict[str, str]:
     return dict(_options(model).derived_fields)
+
+
+def api_name(model: type[models.Model]) -> str:
+    return _options(model).api_name or model._meta.model_name
 
 
 def html_fields(model: type[models.Model]) -> tuple[str, ...]:

@@ -1,0 +1,118 @@
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+from articles.models import Article
+from articles.querysets import localized_name
+
+MAX_QUERY_LENGTH = 200
+ORDERINGS = {
+    "published_at": ("published_at", "id"),
+    "-published_at": ("-published_at", "-id"),
+    "title": (localized_name("title"), "id"),
+    "-title": (f"-{localized_name('title')}", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+}
+
+
+class ISODateTimeField(forms.Field):
+    """An ISO 8601 date (``2016-04-20``) or date-time (``2016-04-20T09:00:00Z``)."""
+
+    default_error_messages = {
+        "invalid": _("Enter an ISO 8601 date (2016-04-20) or date-time (2016-04-20T09:00:00Z).")
+    }
+
+    def to_python(self, value: str) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        value = value.strip()
+        try:
+            parsed = parse_datetime(value)
+            if parsed is None:
+                day = parse_date(value)
+                parsed = datetime.combine(day, time.min) if day else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, timezone.UTC)
+        return parsed
+
+
+@extend_schema_field({"type": "string", "example": "2016-04-20"})
+class ISODateTimeFilter(django_filters.Filter):
+    field_class = ISODateTimeField
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Filters of the article list; every one is validated (a bad value is a 400)."""
+
+    topic = django_filters.CharFilter(
+        method="filter_topic", help_text="A topic slug, in any language."
+    )
+    published_after = ISODateTimeFilter(
+        method="filter_published_after",
+        help_text="Published on or after this ISO date or date-time (UTC).",
+    )
+    published_before = ISODateTimeFilter(
+        method="filter_published_before",
+        help_text="Published on or before this ISO date (the whole day, UTC) or date-time.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Search in the request language (title, summary, body).",
+    )
+    ordering = django_filters.ChoiceFilter(
+        method="filter_ordering",
+        choices=[(key, key) for key in ORDERINGS],
+        help_text="Default: -published_at (newest first); with q, best match first.",
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    @property
+    def language(self) -> str:
+        return self.request.LANGUAGE_CODE
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.with_topic(value)
+
+    def filter_published_after(self, queryset, name, value):
+        return queryset.filter(published_at__gte=value)
+
+    def filter_published_before(self, queryset, name, value):
+        raw = self.data.get(name, "")
+        if parse_datetime(raw.strip()) is None:  # a date: include that whole day
+            return queryset.filter(published_at__lt=value + timedelta(days=1))
+        return queryset.filter(published_at__lte=value)
+
+    def filter_search(self, queryset, name, value):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        if not value.strip():
+            return queryset
+        return queryset.search(self.language, value.strip())
+
+    def filter_ordering(self, queryset, name, value):
+        if value.lstrip("-") == "title":
+            queryset = queryset.localized(self.language, "title")
+        return queryset.order_by(*ORDERINGS[value])
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("ordering"):
+            return queryset
+        ranked = "search_rank" in queryset.query.annotations
+        return queryset.order_by(
+            *(("-search_rank",) if ranked else ()), *ORDERINGS["-published_at"]
+        )

@@ -1,0 +1,110 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.jsonld import article_json_ld
+from articles.models import Article, Reference
+from clinic.api.serializers import DisclaimerSerializer
+from clinic.i18n.fallback import localize
+from clinic.i18n.languages import language_codes, source_language
+from clinic.i18n.registry import localized
+from clinic.i18n.serializers import TranslatedField, TranslatedObjectSerializer, localized_for
+from clinic.i18n.state import is_translation_published
+
+
+def published_slugs(article: Article) -> dict[str, str]:
+    """Language → slug of each language version a reader may see (the source always)."""
+    versions = {}
+    for language in language_codes():
+        slug = getattr(article, localized("slug", language))
+        if slug and is_translation_published(article, language):
+            versions[language] = slug
+    return versions
+
+
+class TopicSerializer(TranslatedObjectSerializer):
+    slug = TranslatedField()
+    name = TranslatedField()
+
+
+class ArticleListSerializer(TranslatedObjectSerializer):
+    slug = TranslatedField(help_text="Slug in the language served; any language's slug works.")
+    url = serializers.SerializerMethodField(help_text="This article in the language served.")
+    title = TranslatedField()
+    summary = TranslatedField()
+    topics = TopicSerializer(many=True)
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    available_languages = serializers.SerializerMethodField(
+        help_text="Languages in which the article is published."
+    )
+    alternates = serializers.SerializerMethodField(
+        help_text="Language (and x-default) → absolute URL of that version, for hreflang."
+    )
+
+    def _url(self, slug: str, language: str) -> str:
+        path = reverse("api:article-detail", kwargs={"slug": slug})
+        return self.context["request"].build_absolute_uri(f"{path}?lang={language}")
+
+    def get_url(self, article: Article) -> str:
+        return self.get_alternates(article)[localized_for(article, self.context).language]
+
+    def get_available_languages(self, article: Article) -> list[str]:
+        return list(published_slugs(article))
+
+    @extend_schema_field(serializers.DictField(child=serializers.URLField()))
+    def get_alternates(self, article: Article) -> dict[str, str]:
+        versions = published_slugs(article)
+        alternates = {language: self._url(slug, language) for language, slug in versions.items()}
+        alternates["x-default"] = alternates[source_language()]
+        return alternates
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reference
+        fields = ["kind", "identifier", "url"]
+
+
+class StudySerializer(serializers.Serializer):
+    condition = TranslatedField()
+    intervention = TranslatedField()
+    phase = serializers.CharField(help_text="Machine value, e.g. phase1.")
+    phase_label = serializers.CharField(
+        source="get_phase_display", help_text="In the request language."
+    )
+    enrollment = serializers.IntegerField(allow_null=True, help_text="Number of participants.")
+    institution = serializers.CharField()
+    lead_investigator = serializers.CharField()
+    presented_at = serializers.CharField()
+    presented_on = serializers.DateField(allow_null=True)
+    presented_place = serializers.CharField()
+    references = ReferenceSerializer(many=True)
+
+
+class MedicalReviewSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(source="medical_reviewer")
+    last_reviewed = serializers.DateField(allow_null=True)
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    body = TranslatedField(help_text="Sanitised HTML.")
+    seo_title = TranslatedField()
+    seo_description = TranslatedField()
+    study = StudySerializer(source="*")
+    medical_review = MedicalReviewSerializer(source="*")
+    disclaimers = serializers.SerializerMethodField()
+    json_ld = serializers.SerializerMethodField(
+        help_text="schema.org NewsArticle about a MedicalTrial, in the language served."
+    )
+
+    @extend_schema_field(DisclaimerSerializer(many=True))
+    def get_disclaimers(self, article: Article) -> list[dict]:
+        return DisclaimerSerializer(
+            self.context["disclaimers"], many=True, context=self.context
+        ).data
+
+    @extend_schema_field(serializers.DictField())
+    def get_json_ld(self, article: Article) -> dict:
+        text = localize(article, self.context["language"])
+        return article_json_ld(article, text, url=self.get_url(article))

@@ -1,0 +1,95 @@
+"""Every API error as JSON: ``{"error": {"code", "message", "details"}}``.
+
+Messages are gettext strings, so they come in the language of the request.
+"""
+
+import logging
+
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from clinic.i18n.languages import language_codes
+
+logger = logging.getLogger(__name__)
+
+
+def error_body(code: str, message: str, details: object = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def unsupported_language_body(value: str) -> dict:
+    return error_body(
+        "unsupported_language",
+        _("The language “%(value)s” is not supported.") % {"value": value[:50]},
+        {"supported": language_codes()},
+    )
+
+
+def _describe(exc: Exception) -> tuple[str, str, object]:
+    """The code, message and details of an exception DRF turned into a response."""
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return "not_found", _("Not found."), None
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return "method_not_allowed", _("This method is not allowed here."), None
+    if isinstance(exc, exceptions.NotAcceptable):
+        return "not_acceptable", _("This API only serves JSON (application/json)."), None
+    if isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait or 1)
+        return (
+            "throttled",
+            _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait},
+            {"retry_after": wait},
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        return "invalid_parameters", _("Some parameters are invalid."), exc.detail
+    if isinstance(exc, exceptions.ParseError):
+        return "bad_request", _("The request could not be read."), None
+    if isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
+        return "forbidden", _("You are not allowed to do this."), None
+    return "error", str(getattr(exc, "detail", "")), None
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler (status codes, ``Retry-After``), with our JSON body."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ApiError):
+        response.data = error_body(exc.code, str(exc.detail), exc.details)
+        return response
+    code, message, details = _describe(exc)
+    response.data = error_body(code, message, details)
+    return response
+
+
+class ApiError(exceptions.APIException):
+    """An error with our own code and details (``raise ApiError(400, "code", msg, details)``)."""
+
+    def __init__(self, status_code: int, code: str, message: str, details: object = None):
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.code = code
+        self.details = details
+
+
+def json_error(status_code: int, code: str, message: str, details: object = None) -> JsonResponse:
+    return JsonResponse(
+        error_body(code, message, details),
+        status=status_code,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def not_found(request, exception=None) -> JsonResponse:
+    return json_error(status.HTTP_404_NOT_FOUND, "not_found", _("Not found."))
+
+
+def server_error(request) -> JsonResponse:
+    return json_error(
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+        "server_error",
+        _("Something went wrong on our side. Please try again later."),
+    )

@@ -1,0 +1,55 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clinic.i18n.completeness import completeness_by_type
+from clinic.i18n.languages import Language, fallback_chain
+from clinic.i18n.serializers import TranslatedField, TranslatedObjectSerializer
+
+
+class ContactLineSerializer(TranslatedObjectSerializer):
+    e164 = serializers.CharField(source="number", help_text="The number in E.164 form.")
+    display = serializers.CharField(help_text="International format for people.")
+    uri = serializers.CharField(help_text="A tel: URI for links.")
+    kind = serializers.CharField()
+    label = TranslatedField()
+    languages = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the languages spoken on the line."
+    )
+
+
+class DisclaimerSerializer(TranslatedObjectSerializer):
+    key = serializers.SlugField(help_text="Stable identifier, e.g. treatment-results.")
+    applies_to = serializers.CharField()
+    text = TranslatedField()
+
+
+class CompletenessSerializer(serializers.Serializer):
+    percent = serializers.FloatField(help_text="Share of translatable fields that are current.")
+    current = serializers.IntegerField()
+    stale = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="English name.")
+    name_local = serializers.CharField(help_text="Native name.")
+    dir = serializers.CharField()
+    default = serializers.SerializerMethodField(help_text="Whether this is the source language.")
+    fallback = serializers.SerializerMethodField(help_text="Languages tried, in order, per field.")
+    completeness = serializers.SerializerMethodField(
+        help_text="Per content type: articles, topics, contacts, disclaimers."
+    )
+
+    def get_default(self, language: Language) -> bool:
+        return language.is_source
+
+    def get_fallback(self, language: Language) -> list[str]:
+        return fallback_chain(language.code)
+
+    @extend_schema_field(serializers.DictField(child=CompletenessSerializer()))
+    def get_completeness(self, language: Language) -> dict:
+        return {
+            name: figures.as_dict() for name, figures in completeness_by_type(language.code).items()
+        }

@@ -1,0 +1,165 @@
+"""Base of every API view, and the clinic's own endpoints."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clinic.api.serializers import (
+    ContactLineSerializer,
+    DisclaimerSerializer,
+    LanguageSerializer,
+)
+from clinic.content_version import current_version
+from clinic.i18n.catalogs import interface_catalog
+from clinic.i18n.languages import languages
+from clinic.i18n.state import attach_states
+from clinic.models import ContactLine, Disclaimer
+
+
+class ApiViewMixin:
+    """Read-only JSON for anonymous clients, in the request language, HTTP-cacheable.
+
+    Successful reads get ``Cache-Control: public, max-age=…`` and
+    ``Last-Modified``; Django's ConditionalGetMiddleware adds the ``ETag`` and
+    answers matching conditional requests with 304.
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "language": self.request.LANGUAGE_CODE}
+
+    def get_last_modified(self) -> datetime | None:
+        return current_version().last_modified()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+            last_modified = self.get_last_modified()
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified.timestamp())
+        return response
+
+
+class TranslatedListView(ApiViewMixin, generics.ListAPIView):
+    """An unpaginated list of translated objects, their states loaded in one query."""
+
+    pagination_class = None
+    filter_backends = []
+
+    def list(self, request, *args, **kwargs):
+        objects = self.arrange(list(self.get_queryset()))
+        attach_states(objects)
+        return Response(self.get_serializer(objects, many=True).data)
+
+    def arrange(self, objects: list) -> list:
+        return objects
+
+
+@extend_schema(tags=["contacts"], summary="Contact lines")
+class ContactLineListView(TranslatedListView):
+    """The clinic's lines; those that speak the request language come first."""
+
+    serializer_class = ContactLineSerializer
+
+    def get_queryset(self):
+        return ContactLine.objects.all()
+
+    def arrange(self, objects: list) -> list:
+        language = self.request.LANGUAGE_CODE
+        return sorted(objects, key=lambda line: language not in line.languages)
+
+
+@extend_schema(tags=["disclaimers"], summary="Medical disclaimers")
+class DisclaimerListView(TranslatedListView):
+    serializer_class = DisclaimerSerializer
+
+    def get_queryset(self):
+        return Disclaimer.objects.all()
+
+
+@extend_schema(tags=["languages"], summary="Configured languages and their completeness")
+class LanguageListView(ApiViewMixin, generics.ListAPIView):
+    serializer_class = LanguageSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return list(languages())
+
+
+CatalogSerializer = inline_serializer(
+    "InterfaceCatalog",
+    {
+        "catalog": serializers.DictField(
+            help_text="msgid → translation (a list of plural forms for plural strings); "
+            "strings with a context are keyed 'context\\u0004msgid'."
+        ),
+        "formats": serializers.DictField(help_text="Date and number formats."),
+        "plural": serializers.CharField(help_text="The plural rule, a C expression of n."),
+    },
+)
+
+
+@extend_schema(tags=["i18n"], summary="Interface strings", responses=CatalogSerializer)
+class CatalogView(ApiViewMixin, APIView):
+    """The interface strings (``locale/``) in the request language, Django's JSON catalog format."""
+
+    def get(self, request, *args, **kwargs):
+        return Response(interface_catalog(request.LANGUAGE_CODE))
+
+
+HealthSerializer = inline_serializer(
+    "Health",
+    {"status": serializers.CharField(), "checks": serializers.DictField(required=False)},
+)
+
+
+@extend_schema(tags=["health"], summary="Liveness", responses=HealthSerializer)
+class HealthView(APIView):
+    throttle_classes = []
+
+    def get(self, request):
+        return Response({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+@extend_schema(tags=["health"], summary="Readiness: database and cache", responses=HealthSerializer)
+class ReadyView(APIView):
+    throttle_classes = []
+
+    def get(self, request):
+        checks = {"database": _check_database(), "cache": _check_cache()}
+        ready = all(value == "ok" for value in checks.values())
+        return Response(
+            {"status": "ok" if ready else "unavailable", "checks": checks},
+            status=200 if ready else 503,
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return "unavailable"
+    return "ok"
+
+
+def _check_cache() -> str:
+    try:
+        cache.set("readyz", "ok", timeout=5)
+        ok = cache.get("readyz") == "ok"
+    except Exception:
+        return "unavailable"
+    return "ok" if ok else "unavailable"

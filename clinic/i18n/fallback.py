@@ -1,0 +1,129 @@
+"""Field-level fallback to the source language, in Python and in SQL.
+
+A target language's text is served only where its translation is published and
+the field is not empty; every other field falls back to the source language,
+never to an empty string. :func:`localize` does it for a loaded object and says
+which fields fell back and which are stale; :func:`localized_expression` does
+the same in SQL, so filtering, ordering, slug lookup and search in a language
+see exactly the text the API would serve (django-modeltranslation's own
+fallback only exists in Python).
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, When
+
+from clinic.i18n.languages import direction, source_language, target_languages
+from clinic.i18n.models import TranslationState
+from clinic.i18n.registry import localized, translatable_fields, translated_fields
+from clinic.i18n.state import (
+    FieldStatus,
+    content_type_q,
+    field_statuses,
+    is_blank,
+    is_translation_published,
+)
+
+LOCALIZED_ATTR = "_localized"
+
+
+@dataclass(frozen=True)
+class Localized:
+    """An object's text in one language, with what fell back and what is stale."""
+
+    language: str
+    values: dict[str, str]
+    fallback_fields: list[str]
+    stale_fields: list[str]
+
+    @property
+    def dir(self) -> str:
+        return direction(self.language)
+
+
+def localize(obj: models.Model, language: str) -> Localized:
+    """Every translated field of ``obj`` as served in ``language`` (memoised on ``obj``)."""
+    cache = obj.__dict__.setdefault(LOCALIZED_ATTR, {})
+    if language not in cache:
+        cache[language] = _localize(obj, language)
+    return cache[language]
+
+
+def _localize(obj: models.Model, language: str) -> Localized:
+    source = source_language()
+    model = type(obj)
+    counted = set(translatable_fields(model))
+    published = language != source and is_translation_published(obj, language)
+    statuses = field_statuses(obj, language) if published else {}
+    values: dict[str, str] = {}
+    fallback: list[str] = []
+    stale: list[str] = []
+    for name in translated_fields(model):
+        original = getattr(obj, localized(name, source))
+        text = getattr(obj, localized(name, language)) if published else None
+        if not is_blank(text):
+            values[name] = text
+            if statuses.get(name) == FieldStatus.STALE:
+                stale.append(name)
+            continue
+        values[name] = "" if original is None else original
+        if language != source and name in counted and not is_blank(original):
+            fallback.append(name)
+    # The text is in ``language`` unless every field with a source fell back.
+    with_source = [name for name in counted if not is_blank(getattr(obj, localized(name, source)))]
+    served_in_language = language == source or len(fallback) < len(with_source)
+    return Localized(
+        language=language if served_in_language else source,
+        values=values,
+        fallback_fields=fallback,
+        stale_fields=stale,
+    )
+
+
+def published_translation(model: type[models.Model], language: str) -> Exists:
+    """SQL: the row's translation into ``language`` is published."""
+    return Exists(
+        TranslationState.objects.filter(
+            content_type_q(model),
+            object_id=OuterRef("pk"),
+            language=language,
+            status=TranslationState.Status.PUBLISHED,
+        )
+    )
+
+
+def has_text(column: str) -> Q:
+    return Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+
+
+def localized_expression(
+    model: type[models.Model], name: str, language: str, *, published: str | None = None
+) -> models.Expression:
+    """SQL for ``name`` as served in ``language``: the translation or the source text.
+
+    ``published`` names an annotation holding :func:`published_translation`, so
+    several fields share one subquery.
+    """
+    source_column = F(localized(name, source_language()))
+    if language == source_language():
+        return source_column
+    column = localized(name, language)
+    is_published = (
+        Q(**{published: True}) if published else Q(published_translation(model, language))
+    )
+    return Case(
+        When(is_published & has_text(column), then=F(column)),
+        default=source_column,
+        output_field=model._meta.get_field(column).__class__(),
+    )
+
+
+def slug_lookup(model: type[models.Model], slug: str, field: str = "slug") -> Q:
+    """SQL: ``slug`` is the row's slug in the source or in a published translation."""
+    condition = Q(**{localized(field, source_language()): slug})
+    for language in target_languages():
+        condition |= Q(**{localized(field, language): slug}) & Q(
+            published_translation(model, language)
+        )
+    return condition

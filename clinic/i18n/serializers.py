@@ -1,0 +1,60 @@
+"""The one place API serializers get translated text, language, ``dir`` and fallback from."""
+
+from django.utils.translation import get_language
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clinic.i18n.fallback import Localized, localize
+
+
+def localized_for(instance, context: dict) -> Localized:
+    return localize(instance, context.get("language") or get_language())
+
+
+class TranslatedField(serializers.Field):
+    """A translated model field as served in the request language (see clinic.i18n.fallback)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance) -> str:
+        return localized_for(instance, self.context).values[self.field_name]
+
+
+extend_schema_field({"type": "string"})(TranslatedField)
+
+
+class TranslationInfoSerializer(serializers.Serializer):
+    fallback_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Fields served in the source language because the translation is "
+        "missing or not published.",
+    )
+    stale_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Fields whose translation was made from an older source text.",
+    )
+
+
+class TranslatedObjectSerializer(serializers.Serializer):
+    """Base for every translated object: adds ``language``, ``dir`` and ``translation``."""
+
+    language = serializers.SerializerMethodField(help_text="Language of the text.")
+    dir = serializers.SerializerMethodField(help_text="Direction of the text: ltr or rtl.")
+    translation = serializers.SerializerMethodField()
+
+    def get_language(self, instance) -> str:
+        return localized_for(instance, self.context).language
+
+    def get_dir(self, instance) -> str:
+        return localized_for(instance, self.context).dir
+
+    @extend_schema_field(TranslationInfoSerializer)
+    def get_translation(self, instance) -> dict:
+        localized = localized_for(instance, self.context)
+        return {
+            "fallback_fields": localized.fallback_fields,
+            "stale_fields": localized.stale_fields,
+        }
