@@ -22,3 +22,36 @@ def admin_client_ar(admin_client):
     """The admin, with the admin interface itself in Arabic."""
     admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ar"
     return admin_client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttling history and the content version live in the cache: start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(client):
+    """An anonymous API client: ``api.get_json(url, lang=..., accept_language=..., **params)``."""
+
+    def get_json(
+        url,
+        *,
+        lang: str | None = None,
+        accept_language: str | None = None,
+        headers: dict | None = None,
+        **params,
+    ):
+        if lang is not None:
+            params["lang"] = lang
+        headers = dict(headers or {})
+        if accept_language is not None:
+            headers["Accept-Language"] = accept_language
+        return client.get(url, params, headers=headers)
+
+    client.get_json = get_json
+    return client

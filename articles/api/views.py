@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from articles.api.filters import ArticleFilter
 from articles.api.serializers import ArticleDetailSerializer, ArticleListSerializer, TopicSerializer
 from articles.models import Article, Topic
+from clinic.api.examples import ARTICLE_LIST_AR
 from clinic.api.pagination import PageNumberPagination
 from clinic.api.views import ApiViewMixin, TranslatedListView
 from clinic.i18n.languages import language_codes
@@ -24,7 +25,7 @@ class TopicListView(TranslatedListView):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["articles"], summary="Published articles"),
+    list=extend_schema(tags=["articles"], summary="Published articles", examples=[ARTICLE_LIST_AR]),
     retrieve=extend_schema(tags=["articles"], summary="One article, by its slug in any language"),
 )
 class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):

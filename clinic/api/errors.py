@@ -7,6 +7,7 @@ import logging
 
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,7 +41,12 @@ def _describe(exc: Exception) -> tuple[str, str, object]:
         wait = int(exc.wait or 1)
         return (
             "throttled",
-            _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait},
+            ngettext(
+                "Too many requests. Try again in %(seconds)d second.",
+                "Too many requests. Try again in %(seconds)d seconds.",
+                wait,
+            )
+            % {"seconds": wait},
             {"retry_after": wait},
         )
     if isinstance(exc, exceptions.ValidationError):

@@ -2,23 +2,37 @@
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
 
 from clinic.i18n.languages import language_codes
 
-ERROR_STATUSES = (400, 404, 405, 406, 429, 500)
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable, machine-readable error code.")
-    message = serializers.CharField(help_text="Human-readable, in the request language.")
-    details = serializers.JSONField(
-        allow_null=True, help_text="Per-parameter messages, supported values, ..."
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+ERROR_DESCRIPTIONS = {
+    400: "Bad parameters (`invalid_parameters`, with a message per parameter) or an "
+    "unsupported `lang` (`unsupported_language`, with the supported codes).",
+    404: "Unknown or unpublished object, unknown path, or a page past the end.",
+    405: "Only GET, HEAD and OPTIONS are allowed.",
+    406: "Only application/json is served.",
+    429: "Throttled; `Retry-After` says when to try again.",
+    500: "Server error (no internals are shown).",
+}
+ERROR_COMPONENTS = {
+    "ErrorDetail": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "description": "Stable, machine-readable error code."},
+            "message": {"type": "string", "description": "In the request language."},
+            "details": {
+                "nullable": True,
+                "description": "Per-parameter messages, supported values, retry_after, ...",
+            },
+        },
+        "required": ["code", "message", "details"],
+    },
+    "Error": {
+        "type": "object",
+        "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}},
+        "required": ["error"],
+    },
+}
 
 
 def language_parameters() -> list[OpenApiParameter]:
@@ -51,10 +65,20 @@ class ApiAutoSchema(AutoSchema):
     def get_override_parameters(self):
         return [*super().get_override_parameters(), *language_parameters()]
 
-    def get_response_serializers(self):
-        responses = super().get_response_serializers()
-        if not isinstance(responses, dict):
-            responses = {200: responses}
-        for status in ERROR_STATUSES:
-            responses.setdefault(status, ErrorSerializer)
-        return responses
+
+def add_error_responses(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing hook: the JSON error shape on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_COMPONENTS)
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for status, description in ERROR_DESCRIPTIONS.items():
+                operation["responses"].setdefault(
+                    str(status),
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result

@@ -12,6 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic.api.examples import CONTACTS_AR
 from clinic.api.serializers import (
     ContactLineSerializer,
     DisclaimerSerializer,
@@ -65,7 +66,7 @@ class TranslatedListView(ApiViewMixin, generics.ListAPIView):
         return objects
 
 
-@extend_schema(tags=["contacts"], summary="Contact lines")
+@extend_schema(tags=["contacts"], summary="Contact lines", examples=[CONTACTS_AR])
 class ContactLineListView(TranslatedListView):
     """The clinic's lines; those that speak the request language come first."""
 

@@ -115,7 +115,7 @@ def localized_expression(
     return Case(
         When(is_published & has_text(column), then=F(column)),
         default=source_column,
-        output_field=model._meta.get_field(column).__class__(),
+        output_field=models.TextField(),
     )
 
 

@@ -1,0 +1,79 @@
+"""Every error under /api/ is JSON {"error": {code, message, details}}, in the request language."""
+
+import pytest
+from django.test import Client
+from rest_framework.throttling import AnonRateThrottle
+
+from clinic.api.views import ContactLineListView
+
+pytestmark = pytest.mark.django_db
+
+
+def error_of(response) -> dict:
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    return body["error"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nothing-here/", "/api/v2/articles/", "/api/"])
+def test_unknown_api_path_is_a_json_404(api, url):
+    response = api.get_json(url)
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_404_message_is_translated(api):
+    english = error_of(api.get_json("/api/v1/articles/missing/", lang="en"))["message"]
+    arabic = error_of(api.get_json("/api/v1/articles/missing/", lang="ar"))["message"]
+    ukrainian = error_of(api.get_json("/api/v1/articles/missing/", lang="uk"))["message"]
+    assert len({english, arabic, ukrainian}) == 3
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_405(client, method):
+    response = getattr(client, method)("/api/v1/articles/", content_type="application/json")
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "method_not_allowed"
+
+
+def test_non_json_accept_is_406(client):
+    response = client.get("/api/v1/topics/", headers={"Accept": "application/xml"})
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "not_acceptable"
+
+
+def test_bad_parameter_message_is_in_arabic(api):
+    error = error_of(api.get_json("/api/v1/articles/", lang="ar", page_size="500"))
+    assert error["code"] == "invalid_parameters"
+    assert "Some parameters" not in error["message"]
+    assert "page_size" in error["details"]
+
+
+def test_throttled_is_429_with_retry_after(api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    for _ in range(2):
+        assert api.get_json("/api/v1/topics/").status_code == 200
+    response = api.get_json("/api/v1/topics/", lang="ar")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    error = error_of(response)
+    assert error["code"] == "throttled"
+    assert error["details"]["retry_after"] == int(response["Retry-After"])
+    assert "Too many" not in error["message"]
+
+
+def test_server_error_is_json_without_a_traceback(monkeypatch):
+    def explode(self):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(ContactLineListView, "get_queryset", explode)
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/contacts/", {"lang": "uk"})
+    assert response.status_code == 500
+    error = error_of(response)
+    assert error["code"] == "server_error"
+    assert "secret internals" not in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+    assert response["Content-Language"] == "uk"
