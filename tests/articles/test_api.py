@@ -372,3 +372,20 @@ def test_filtered_and_searched_list_costs_at_most_four_queries(
     article.topics.add(topic)
     with django_assert_max_num_queries(4):
         api.get_json(LIST, lang="ar", topic="stem-cells", q="تقرير", ordering="-title")
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("ar", "rtl"), ("uk", "ltr")])
+def test_demo_article_list_and_detail_in_each_language(api, demo_content, language, direction):
+    listed = api.get_json(LIST, lang=language).json()["results"][0]
+    assert (listed["language"], listed["dir"]) == (language, direction)
+    assert listed["available_languages"] == ["en", "ar", "uk"]
+    article = api.get_json(detail(listed["slug"]), lang=language).json()
+    assert article["title"] == listed["title"]
+    assert article["translation"] == {"fallback_fields": [], "stale_fields": []}
+    assert article["study"]["enrollment"] == 20
+    assert article["json_ld"]["inLanguage"] == language
+    assert article["disclaimers"][0]["language"] == language
+    for slug_language in ("en", "ar", "uk"):
+        other = api.get_json(listed["alternates"][slug_language].split("testserver")[1])
+        assert other.status_code == 200
+        assert other["Content-Language"] == slug_language

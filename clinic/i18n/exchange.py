@@ -1,0 +1,401 @@
+"""Content translations as PO files: export for translators, validated all-or-nothing import.
+
+One PO entry per translatable field of every translatable object. ``msgctxt``
+names the object and field stably (``articles.article:12:title``), ``msgid``
+is the current English source, ``msgstr`` the current translation; a stale
+entry is ``#, fuzzy`` with the source it was translated from as ``#| msgid``.
+PO files are read and written with polib.
+"""
+
+import gettext
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import django
+import polib
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from clinic.html import sanitize_html
+from clinic.i18n.invariants import compare
+from clinic.i18n.languages import source_language, target_languages
+from clinic.i18n.models import TranslationState
+from clinic.i18n.registry import (
+    api_name,
+    html_fields,
+    localized,
+    translatable_fields,
+    translatable_models,
+)
+from clinic.i18n.services import translation_record
+from clinic.i18n.slugs import derive_slugs
+from clinic.i18n.state import (
+    FieldStatus,
+    attach_states,
+    field_statuses,
+    get_states,
+    is_blank,
+    source_text,
+    translated_text,
+)
+
+PROJECT_ID = "clinic-content-api content"
+CHUNK = 500
+ONLY_CHOICES = ("all", "missing", "stale")
+
+# A PO line that is not a comment or blank must be a keyword or continuation line
+# with one correctly terminated and escaped string: polib alone accepts truncated
+# strings, which would import a cut text.
+PO_STRING = r'"(?:[^"\\]|\\[\\"ntrabfv])*"'
+PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$")
+
+
+# Entry keys
+
+
+def entry_context(obj: models.Model, name: str) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}:{name}"
+
+
+def _models_by_label() -> dict[str, type[models.Model]]:
+    return {model._meta.label_lower: model for model in translatable_models()}
+
+
+def select_models(names: Iterable[str] | None) -> list[type[models.Model]]:
+    """Models named by API name (``articles``) or label (``articles.article``); all if none."""
+    models_ = translatable_models()
+    if not names:
+        return models_
+    known = {api_name(model): model for model in models_} | _models_by_label()
+    unknown = [name for name in names if name.lower() not in known]
+    if unknown:
+        raise ValueError(
+            f"Unknown content type(s): {', '.join(unknown)}. "
+            f"Choose from: {', '.join(api_name(model) for model in models_)}."
+        )
+    return [known[name.lower()] for name in dict.fromkeys(names)]
+
+
+def _admin_path(obj: models.Model) -> str:
+    try:
+        return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def plural_forms(language: str) -> str:
+    """The gettext Plural-Forms of ``language``: the project's catalog first, then Django's."""
+    locale_dirs = [
+        Path(settings.LOCALE_PATHS[0]),
+        Path(django.__file__).parent / "conf" / "locale",
+    ]
+    for directory in locale_dirs:
+        try:
+            catalog = gettext.translation("django", directory, languages=[language])
+        except OSError:
+            continue
+        forms = catalog.info().get("plural-forms")
+        if forms:
+            return forms
+    return "nplurals=2; plural=(n != 1);"
+
+
+def _in_chunks(queryset: models.QuerySet) -> Iterator[list[models.Model]]:
+    chunk: list[models.Model] = []
+    for obj in queryset.iterator(chunk_size=CHUNK):
+        chunk.append(obj)
+        if len(chunk) == CHUNK:
+            attach_states(chunk)
+            yield chunk
+            chunk = []
+    if chunk:
+        attach_states(chunk)
+        yield chunk
+
+
+# Export
+
+
+def translations_export(
+    *, language: str, only: str = "all", model_names: Iterable[str] | None = None
+) -> polib.POFile:
+    """A PO file of every translatable field in ``language`` (``only``: missing or stale)."""
+    if language not in target_languages():
+        raise ValueError(
+            f"“{language}” is not a target language. Choose from: {', '.join(target_languages())}."
+        )
+    if only not in ONLY_CHOICES:
+        raise ValueError(f"--only must be one of {', '.join(ONLY_CHOICES)}.")
+    now = timezone.now().strftime("%Y-%m-%d %H:%M%z")
+    po = polib.POFile(wrapwidth=79)
+    po.header = (
+        f"Content translations of the clinic content API into {language}.\n"
+        "Translate msgstr; keep numbers, phone numbers, URLs and study identifiers.\n"
+        "Fuzzy entries (#, fuzzy) are stale: the English changed (old text in #| msgid)."
+    )
+    po.metadata = {
+        "Project-Id-Version": PROJECT_ID,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": now,
+        "PO-Revision-Date": now,
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(language),
+        "X-Source-Language": source_language(),
+    }
+    for model in select_models(model_names):
+        fields = translatable_fields(model)
+        for chunk in _in_chunks(model._default_manager.order_by("pk")):
+            for obj in chunk:
+                statuses = field_statuses(obj, language)
+                state = get_states(obj).get(language)
+                for name in fields:
+                    status = statuses.get(name)
+                    if status is None or (only != "all" and status != only):
+                        continue
+                    po.append(_entry(obj, name, language, status, state))
+    return po
+
+
+def _entry(obj, name: str, language: str, status: FieldStatus, state) -> polib.POEntry:
+    verbose = obj._meta.get_field(name).verbose_name
+    comments = [f"{obj._meta.verbose_name}: {obj}", f"Field: {verbose} ({name})"]
+    if admin_path := _admin_path(obj):
+        comments.append(f"Admin: {admin_path}")
+    if name in html_fields(type(obj)):
+        comments.append("HTML: keep the markup; it is sanitised on import.")
+    entry = polib.POEntry(
+        msgctxt=entry_context(obj, name),
+        msgid=source_text(obj, name),
+        msgstr=translated_text(obj, name, language),
+        comment="\n".join(comments),
+    )
+    if status == FieldStatus.STALE:
+        entry.flags.append("fuzzy")
+        previous = state.sources.get(name) if state is not None else None
+        if previous:
+            entry.previous_msgid = previous
+    return entry
+
+
+# Import
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    context: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "file"
+        return (
+            f"{where}: {self.context}: {self.message}"
+            if self.context
+            else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class ImportReport:
+    file: str
+    language: str = ""
+    dry_run: bool = False
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    fuzzy_skipped: int = 0
+    empty_skipped: int = 0
+    conflicts: list[Problem] = field(default_factory=list)
+    sanitised: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.updated)} updated, {self.unchanged} unchanged, "
+            f"{self.fuzzy_skipped} fuzzy skipped, {self.empty_skipped} empty skipped, "
+            f"{len(self.conflicts)} conflicts, {len(self.sanitised)} sanitised, "
+            f"{len(self.errors)} errors"
+        )
+
+
+class ImportFailed(Exception):
+    """The file has errors; nothing was changed."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+def _read(path: Path, report: ImportReport) -> polib.POFile | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.errors.append(Problem(None, "", f"cannot read the file: {exc.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        report.errors.append(
+            Problem(None, "", f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8")
+        )
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
+            report.errors.append(Problem(number, "", f"PO syntax error: {stripped[:60]}"))
+    if report.errors:
+        return None
+    try:
+        return polib.pofile(text, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        report.errors.append(Problem(None, "", f"PO syntax error: {exc}"))
+        return None
+
+
+def _check_language(po: polib.POFile, expected: str | None, report: ImportReport) -> str | None:
+    language = (po.metadata.get("Language") or "").strip().replace("_", "-").lower()
+    if not language:
+        report.errors.append(Problem(None, "", "the PO header has no Language"))
+    elif language not in target_languages():
+        report.errors.append(
+            Problem(
+                None,
+                "",
+                f"language “{language}” is not a target language ({', '.join(target_languages())})",
+            )
+        )
+    elif expected and language != expected:
+        report.errors.append(
+            Problem(None, "", f"the file is in “{language}”, not “{expected}” as asked")
+        )
+    else:
+        return language
+    return None
+
+
+def _parse_context(context: str) -> tuple[type[models.Model], int, str] | None:
+    label, _sep, rest = (context or "").partition(":")
+    pk, _sep, name = rest.partition(":")
+    model = _models_by_label().get(label)
+    if model is None or not pk.isdigit() or name not in translatable_fields(model):
+        return None
+    return model, int(pk), name
+
+
+def _load_objects(entries: list[polib.POEntry]) -> dict[tuple[type, int], models.Model]:
+    wanted: dict[type, set[int]] = {}
+    for entry in entries:
+        parsed = _parse_context(entry.msgctxt)
+        if parsed:
+            wanted.setdefault(parsed[0], set()).add(parsed[1])
+    objects: dict[tuple[type, int], models.Model] = {}
+    for model, pks in wanted.items():
+        found = list(model._default_manager.filter(pk__in=pks))
+        attach_states(found)
+        objects.update({(model, obj.pk): obj for obj in found})
+    return objects
+
+
+def translations_import(
+    *, path: Path, dry_run: bool = False, language: str | None = None, by=None
+) -> ImportReport:
+    """Check the whole file, then apply every accepted entry in one transaction.
+
+    Raises :class:`ImportFailed` (nothing changed) when the file has errors:
+    bad syntax or encoding, wrong language, unknown or duplicate entries, or a
+    translation whose numbers, phone numbers, URLs, e-mail addresses or study
+    identifiers differ from its source. Entries whose ``msgid`` no longer equals
+    the current source are conflicts: reported, not applied. Fuzzy and empty
+    entries are skipped. HTML is sanitised, and reported when that removed
+    something.
+    """
+    report = ImportReport(file=path.name, dry_run=dry_run)
+    po = _read(path, report)
+    if po is None:
+        raise ImportFailed(report)
+    lang = _check_language(po, language, report)
+    if lang is None:
+        raise ImportFailed(report)
+    report.language = lang
+    entries = [entry for entry in po if not entry.obsolete and entry.msgid]
+    objects = _load_objects(entries)
+    changes: dict[models.Model, dict[str, str]] = {}
+    seen: set[str] = set()
+    for entry in entries:
+        context = entry.msgctxt or ""
+        parsed = _parse_context(context)
+        obj = objects.get((parsed[0], parsed[1])) if parsed else None
+        if obj is None:
+            report.errors.append(
+                Problem(entry.linenum, context or entry.msgid[:40], "unknown entry")
+            )
+            continue
+        if context in seen:
+            report.errors.append(Problem(entry.linenum, context, "duplicate entry"))
+            continue
+        seen.add(context)
+        if entry.msgid_plural:
+            report.errors.append(Problem(entry.linenum, context, "plural entries are not used"))
+            continue
+        name = parsed[2]
+        if entry.fuzzy:
+            report.fuzzy_skipped += 1
+            continue
+        if is_blank(entry.msgstr):
+            report.empty_skipped += 1
+            continue
+        if entry.msgid != source_text(obj, name):
+            report.conflicts.append(
+                Problem(entry.linenum, context, "the English source changed since this export")
+            )
+            continue
+        text = entry.msgstr
+        if name in html_fields(type(obj)):
+            cleaned = sanitize_html(text)
+            if cleaned != text:
+                report.sanitised.append(
+                    Problem(entry.linenum, context, "unsafe HTML was removed from the translation")
+                )
+            text = cleaned
+        mismatches = compare(entry.msgid, text)
+        if mismatches:
+            report.errors.append(
+                Problem(entry.linenum, context, "; ".join(str(mismatch) for mismatch in mismatches))
+            )
+            continue
+        current = field_statuses(obj, lang).get(name) == FieldStatus.CURRENT
+        if text == translated_text(obj, name, lang) and current:
+            report.unchanged += 1
+            continue
+        changes.setdefault(obj, {})[name] = text
+        report.updated.append(context)
+    if report.errors:
+        raise ImportFailed(report)
+    if not dry_run:
+        _apply(changes, lang, path.name, by)
+    return report
+
+
+@transaction.atomic
+def _apply(changes: dict[models.Model, dict[str, str]], language: str, file_name: str, by) -> None:
+    for obj, texts in changes.items():
+        for name, text in texts.items():
+            setattr(obj, localized(name, language), text)
+        derive_slugs(obj)
+        obj.save()
+        translation_record(
+            obj=obj,
+            language=language,
+            fields=list(texts),
+            origin=TranslationState.Origin.IMPORT,
+            origin_detail=file_name,
+            by=by,
+        )

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clinic.i18n.exchange import ImportFailed, ImportReport, translations_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a translated PO file: the whole file is checked first, then every accepted "
+        "entry is applied in one transaction. A file with errors changes nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="The PO file to import.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and report, change nothing."
+        )
+        parser.add_argument("--lang", help="Refuse the file unless it is in this language.")
+
+    def handle(self, *args, file: str, dry_run: bool, lang: str | None, **options) -> None:
+        try:
+            report = translations_import(path=Path(file), dry_run=dry_run, language=lang)
+        except ImportFailed as failed:
+            self._details(failed.report)
+            raise CommandError(
+                f"{failed.report.file}: {len(failed.report.errors)} error(s); nothing was "
+                f"imported.\n" + "\n".join(f"  {error}" for error in failed.report.errors)
+            ) from failed
+        self._details(report)
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        self.stdout.write(
+            self.style.SUCCESS(f"{prefix}{report.file} [{report.language}]: {report.summary()}.")
+        )
+
+    def _details(self, report: ImportReport) -> None:
+        for problem in report.conflicts:
+            self.stdout.write(self.style.WARNING(f"conflict, not applied: {problem}"))
+        for problem in report.sanitised:
+            self.stdout.write(self.style.WARNING(f"sanitised: {problem}"))

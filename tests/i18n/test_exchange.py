@@ -1,0 +1,377 @@
+"""Content translations through PO files: export, all-or-nothing import, round trips."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Topic
+from clinic.i18n.models import TranslationState
+from clinic.i18n.state import FieldStatus, field_statuses
+from clinic.models import ContactLine, Disclaimer
+
+pytestmark = pytest.mark.django_db
+
+BIN = Path(sys.executable).parent
+
+
+def export(tmp_path, language="ar", *args) -> polib.POFile:
+    path = tmp_path / f"{language}.po"
+    call_command("export_translations", language, "-o", str(path), *args, stderr=io.StringIO())
+    return polib.pofile(str(path))
+
+
+def import_(path, *args) -> str:
+    out = io.StringIO()
+    call_command("import_translations", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def save(po: polib.POFile, path: Path) -> Path:
+    po.save(str(path))
+    return path
+
+
+def snapshot() -> list:
+    rows = []
+    for model in (Article, Topic, ContactLine, Disclaimer, TranslationState):
+        rows += [
+            repr(sorted(row.items(), key=str)) for row in model.objects.order_by("pk").values()
+        ]
+    return rows
+
+
+def article_entry(po: polib.POFile, field: str) -> polib.POEntry:
+    article = Article.objects.get()
+    return po.find(f"articles.article:{article.pk}:{field}", by="msgctxt")
+
+
+# Export
+
+
+def test_one_entry_per_translatable_field_of_every_object(demo_content, tmp_path):
+    po = export(tmp_path)
+    contexts = [entry.msgctxt for entry in po]
+    article = Article.objects.get()
+    assert len(contexts) == 7 + 3 + 3 + 1
+    assert f"articles.article:{article.pk}:title" in contexts
+    assert not any(context.endswith(":slug") for context in contexts)
+    assert {context.split(":")[0] for context in contexts} == {
+        "articles.article",
+        "articles.topic",
+        "clinic.contactline",
+        "clinic.disclaimer",
+    }
+
+
+def test_entries_carry_source_translation_and_comments(demo_content, tmp_path):
+    entry = article_entry(export(tmp_path), "title")
+    article = Article.objects.get()
+    assert entry.msgid == article.title_en
+    assert entry.msgstr == article.title_ar
+    assert f"/admin/articles/article/{article.pk}/change/" in entry.comment
+    assert "title" in entry.comment
+    assert not entry.fuzzy
+
+
+def test_headers(demo_content, tmp_path):
+    metadata = export(tmp_path).metadata
+    assert metadata["Language"] == "ar"
+    assert metadata["Plural-Forms"].startswith("nplurals=6;")
+    assert metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert metadata["Project-Id-Version"]
+    assert metadata["POT-Creation-Date"]
+    assert export(tmp_path, "uk").metadata["Plural-Forms"].startswith("nplurals=4;")
+
+
+def test_stale_entries_are_fuzzy_with_the_previous_source(demo_content, tmp_path):
+    article = Article.objects.get()
+    old_title = article.title_en
+    article.title_en = "A corrected title"
+    article.save()
+    entry = article_entry(export(tmp_path), "title")
+    assert entry.fuzzy
+    assert entry.msgid == "A corrected title"
+    assert entry.previous_msgid == old_title
+    assert entry.msgstr == article.title_ar
+
+
+def test_missing_entries_have_an_empty_msgstr(demo_content, tmp_path):
+    line = ContactLine.objects.create(number="+380670000001", label_en="Night line")
+    po = export(tmp_path, "uk")
+    entry = po.find(f"clinic.contactline:{line.pk}:label", by="msgctxt")
+    assert entry.msgstr == ""
+
+
+def test_only_missing_and_only_stale(demo_content, tmp_path):
+    ContactLine.objects.create(number="+380670000001", label_en="Night line")
+    article = Article.objects.get()
+    article.summary_en = "A corrected summary."
+    article.save()
+    assert [e.msgctxt.split(":")[-1] for e in export(tmp_path, "ar", "--only", "missing")] == [
+        "label"
+    ]
+    assert [e.msgctxt.split(":")[-1] for e in export(tmp_path, "ar", "--only", "stale")] == [
+        "summary"
+    ]
+
+
+def test_model_selection(demo_content, tmp_path):
+    po = export(tmp_path, "ar", "--model", "topics", "--model", "clinic.disclaimer")
+    assert {entry.msgctxt.split(":")[0] for entry in po} == {"articles.topic", "clinic.disclaimer"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fr"], "not a target language"),
+        (["en"], "not a target language"),
+        (["ar", "--model", "x"], "Unknown"),
+    ],
+)
+def test_bad_export_arguments_are_readable_errors(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("export_translations", *args, stdout=io.StringIO())
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+@pytest.mark.parametrize("language", ["ar", "uk"])
+def test_export_passes_msgfmt_check(demo_content, tmp_path, language):
+    Article.objects.update(title_en="Changed, so one entry is fuzzy")
+    export(tmp_path, language)
+    result = subprocess.run(
+        ["msgfmt", "-c", "-o", "/dev/null", str(tmp_path / f"{language}.po")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("language", ["ar", "uk"])
+def test_export_passes_pofilter_critical_and_invariant_checks(demo_content, tmp_path, language):
+    export(tmp_path, language)
+    checks = [
+        "accelerators", "escapes", "newlines", "nplurals", "printf", "pythonbraceformat",
+        "tabs", "variables", "xmltags", "numbers", "urls", "emails",
+    ]  # fmt: skip
+    out = tmp_path / "failures.po"
+    result = subprocess.run(
+        [
+            str(BIN / "pofilter"),
+            *[f"-t{check}" for check in checks],
+            str(tmp_path / f"{language}.po"),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    failures = out.read_text() if out.exists() else ""
+    assert "msgctxt" not in failures, failures
+
+
+# Import
+
+
+def test_round_trip_without_edits_changes_nothing(demo_content, tmp_path):
+    export(tmp_path)
+    before = snapshot()
+    output = import_(tmp_path / "ar.po")
+    assert "0 updated, 14 unchanged" in output
+    assert snapshot() == before
+
+
+def test_translated_import_is_served_by_the_api_as_current(demo_content, tmp_path, client):
+    article = Article.objects.get()
+    article.title_en = "Stem cell therapy may help progressive MS"
+    article.save()
+    po = export(tmp_path)
+    entry = article_entry(po, "title")
+    entry.msgstr = "قد يساعد العلاج بالخلايا الجذعية مرضى التصلب المتعدد المترقّي"
+    entry.flags.remove("fuzzy")
+    entry.previous_msgid = None
+    output = import_(save(po, tmp_path / "ar.po"))
+    assert "1 updated" in output
+    item = client.get("/api/v1/articles/", {"lang": "ar"}).json()["results"][0]
+    assert item["title"] == entry.msgstr
+    assert item["translation"]["stale_fields"] == []
+
+
+def test_import_records_origin_file_and_makes_fields_current(demo_content, tmp_path):
+    line = ContactLine.objects.create(number="+380670000001", label_en="Night line")
+    po = export(tmp_path, "uk", "--only", "missing")
+    po[0].msgstr = "Нічна лінія"
+    import_(save(po, tmp_path / "night-uk.po"))
+    state = TranslationState.objects.get(
+        object_id=line.pk, language="uk", content_type__model="contactline"
+    )
+    assert state.origin == TranslationState.Origin.IMPORT
+    assert state.origin_detail == "night-uk.po"
+    line.refresh_from_db()
+    assert line.label_uk == "Нічна лінія"
+    assert field_statuses(line, "uk") == {"label": FieldStatus.CURRENT}
+
+
+def test_dry_run_reports_but_changes_nothing(demo_content, tmp_path):
+    po = export(tmp_path)
+    article_entry(po, "summary").msgstr = "ملخص جديد عن المرحلة 1 و 20 مريضًا و EDSS."
+    before = snapshot()
+    output = import_(save(po, tmp_path / "ar.po"), "--dry-run")
+    assert "Dry run" in output
+    assert "1 updated" in output
+    assert snapshot() == before
+
+
+def test_fuzzy_entries_are_skipped(demo_content, tmp_path):
+    Article.objects.update(title_en="Changed")
+    po = export(tmp_path)
+    article_entry(po, "title").msgstr = "عنوان جديد"
+    before = snapshot()
+    assert "1 fuzzy skipped" in import_(save(po, tmp_path / "ar.po"))
+    assert snapshot() == before
+
+
+def test_changed_source_is_a_conflict_not_applied_while_others_apply(demo_content, tmp_path):
+    po = export(tmp_path)
+    article_entry(po, "title").msgstr = "عنوان من ملف قديم"
+    topic_entry = next(entry for entry in po if entry.msgctxt.startswith("articles.topic"))
+    topic_entry.msgstr = "موضوع محدث"
+    save(po, tmp_path / "ar.po")
+    Article.objects.update(title_en="The English changed meanwhile")
+    output = import_(tmp_path / "ar.po")
+    assert "1 conflicts" in output
+    assert "articles.article" in output
+    assert Article.objects.get().title_ar != "عنوان من ملف قديم"
+    assert Topic.objects.filter(name_ar="موضوع محدث").exists()
+
+
+def test_unsafe_html_is_sanitised_and_reported(demo_content, tmp_path):
+    po = export(tmp_path)
+    entry = article_entry(po, "body")
+    entry.msgstr = (
+        entry.msgstr.replace("<p>", '<p onclick="steal()">', 1) + "<script>alert(1)</script>"
+    )
+    output = import_(save(po, tmp_path / "ar.po"))
+    assert "sanitised" in output
+    body = Article.objects.get().body_ar
+    assert "onclick" not in body
+    assert "script" not in body
+
+
+def _fails(path: Path, *args, match: str) -> str:
+    before = snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        import_(path, *args)
+    assert snapshot() == before, "a failed import changed data"
+    message = str(excinfo.value)
+    assert match in message, message
+    return message
+
+
+def test_invariant_mismatch_is_an_error_naming_entry_and_line(demo_content, tmp_path):
+    po = export(tmp_path)
+    summary = article_entry(po, "summary")
+    summary.msgstr = summary.msgstr.replace("20", "25")
+    topic_entry = next(entry for entry in po if entry.msgctxt.startswith("articles.topic"))
+    topic_entry.msgstr = "موضوع محدث"
+    save(po, tmp_path / "ar.po")
+    line = next(
+        e.linenum for e in polib.pofile(str(tmp_path / "ar.po")) if e.msgctxt == summary.msgctxt
+    )
+    message = _fails(tmp_path / "ar.po", match=summary.msgctxt)
+    assert f"line {line}" in message
+    assert "20" in message and "25" in message
+
+
+def test_truncated_file_is_refused(demo_content, tmp_path):
+    export(tmp_path)
+    text = (tmp_path / "ar.po").read_text()
+    cut = tmp_path / "cut.po"
+    cut.write_text(text[: text.index("msgstr", 2000) + 12])
+    _fails(cut, match="PO syntax error")
+
+
+def test_garbage_is_refused(db, tmp_path):
+    path = tmp_path / "bad.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Language: ar\\n"\n\nthis is not a PO file\n')
+    _fails(path, match="line 5")
+
+
+def test_wrong_encoding_is_refused(demo_content, tmp_path):
+    export(tmp_path)
+    path = tmp_path / "latin.po"
+    path.write_bytes(
+        (tmp_path / "ar.po").read_text().replace("قد", "Ã©").encode("utf-8")[:-1] + b"\xe9"
+    )
+    _fails(path, match="not UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("language", "match"),
+    [("fr", "not a target language"), ("en", "not a target language"), ("", "no Language")],
+)
+def test_wrong_language_is_refused(demo_content, tmp_path, language, match):
+    po = export(tmp_path)
+    po.metadata["Language"] = language
+    _fails(save(po, tmp_path / "x.po"), match=match)
+
+
+def test_lang_option_must_match_the_header(demo_content, tmp_path):
+    export(tmp_path, "uk")
+    _fails(tmp_path / "uk.po", "--lang", "ar", match="not “ar”")
+
+
+def test_unknown_context_is_refused(demo_content, tmp_path):
+    po = export(tmp_path)
+    po.append(polib.POEntry(msgctxt="articles.article:999999:title", msgid="Ghost", msgstr="شبح"))
+    _fails(save(po, tmp_path / "ar.po"), match="articles.article:999999:title: unknown entry")
+
+
+def test_duplicate_entries_are_refused(demo_content, tmp_path):
+    po = export(tmp_path)
+    entry = article_entry(po, "title")
+    (tmp_path / "dup.po").write_text(str(po) + "\n\n" + str(entry) + "\n")
+    _fails(tmp_path / "dup.po", match="duplicate entry")
+
+
+# Report
+
+
+def test_report_table_and_json(demo_content):
+    ContactLine.objects.create(number="+380670000001", label_en="Night line")
+    out = io.StringIO()
+    call_command("translation_report", "--lang", "ar", stdout=out)
+    assert "contacts" in out.getvalue()
+    out = io.StringIO()
+    call_command("translation_report", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    contacts = next(
+        r for r in data["rows"] if r["language"] == "uk" and r["content_type"] == "contacts"
+    )
+    assert (contacts["current"], contacts["missing"], contacts["stale"], contacts["total"]) == (
+        3,
+        1,
+        0,
+        4,
+    )
+    assert contacts["percent"] == 75.0
+
+
+def test_report_fails_under_a_threshold(demo_content):
+    ContactLine.objects.create(number="+380670000001", label_en="Night line")
+    call_command("translation_report", "--fail-under", "90", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Below 99"):
+        call_command("translation_report", "--fail-under", "99", stdout=io.StringIO())
+
+
+def test_report_refuses_unknown_languages(db):
+    with pytest.raises(CommandError, match="Unknown language"):
+        call_command("translation_report", "--lang", "fr", stdout=io.StringIO())
