@@ -6,6 +6,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.i18n.db import Casefold
 from clinic.i18n.fallback import localized_expression, published_translation, slug_lookup
 from clinic.i18n.languages import search_config
 
@@ -88,10 +89,11 @@ class ArticleQuerySet(models.QuerySet):
             return queryset.annotate(
                 search_vector=vector, search_rank=SearchRank(vector, query)
             ).filter(search_vector=query)
+        folded = {f"{field}_folded": Casefold(field) for field in fields}
         condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": text})
-        return queryset.filter(condition)
+        for name in folded:
+            condition |= Q(**{f"{name}__contains": text.casefold()})
+        return queryset.annotate(**folded).filter(condition)
 
     def for_list(self) -> "ArticleQuerySet":
         return self.prefetch_related("topics")

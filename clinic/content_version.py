@@ -6,12 +6,14 @@ conditional request never gets a 304 for content that changed, deleted objects
 included. The version also lists the times at which scheduled articles go
 live, so a scheduled article moves ``Last-Modified`` forward when its time
 comes, without any job running. With Redis as the cache every process sees the
-same version; if the entry is lost a new one starts at the current time, which
-can only make responses look newer, never staler.
+same version (with the local-memory cache each process has its own, which is
+fine for one development server only). If the entry is lost, a new one starts
+without a known schedule and ``Last-Modified`` is the current time until the
+next change: responses can look newer, never staler.
 """
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
@@ -24,16 +26,22 @@ CACHE_KEY = "content-version"
 class ContentVersion:
     token: str
     changed_at: datetime
-    scheduled: tuple[datetime, ...] = field(default=())
+    # ``None``: not known (the version was lost and restarted without a query).
+    scheduled: tuple[datetime, ...] | None = None
 
     def last_modified(self, now: datetime | None = None) -> datetime:
-        """When the visible content last changed: an edit, or a scheduled time passing."""
+        """When the visible content last changed: an edit, or a scheduled time passing.
+
+        With the schedule unknown, it is "now": never a false 304.
+        """
         now = now or timezone.now()
+        if self.scheduled is None:
+            return now
         return max([self.changed_at, *(moment for moment in self.scheduled if moment <= now)])
 
     def passed_schedule_points(self, now: datetime | None = None) -> int:
         now = now or timezone.now()
-        return sum(1 for moment in self.scheduled if moment <= now)
+        return sum(1 for moment in self.scheduled or () if moment <= now)
 
 
 def current_version() -> ContentVersion:

@@ -170,6 +170,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "clinic.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Proxies in front of the app: throttling trusts that many X-Forwarded-For hops
+    # and no more (0: the client is REMOTE_ADDR, the header is ignored).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic content API",
@@ -198,6 +201,7 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api/|healthz|readyz).*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Content-Language", "ETag", "Last-Modified", "Retry-After"]
 
 # The publisher named in articles' JSON-LD (omitted when empty).
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")

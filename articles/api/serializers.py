@@ -47,7 +47,10 @@ class ArticleListSerializer(TranslatedObjectSerializer):
         return self.context["request"].build_absolute_uri(f"{path}?lang={language}")
 
     def get_url(self, article: Article) -> str:
-        return self.get_alternates(article)[localized_for(article, self.context).language]
+        alternates = self.get_alternates(article)
+        return alternates.get(
+            localized_for(article, self.context).language, alternates["x-default"]
+        )
 
     def get_available_languages(self, article: Article) -> list[str]:
         return list(published_slugs(article))

@@ -85,7 +85,7 @@ def json_error(status_code: int, code: str, message: str, details: object = None
     return JsonResponse(
         error_body(code, message, details),
         status=status_code,
-        json_dumps_params={"ensure_ascii": False},
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 

@@ -50,6 +50,11 @@ class LanguageSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.DictField(child=CompletenessSerializer()))
     def get_completeness(self, language: Language) -> dict:
+        """Counted over what the public may see: unpublished articles are not counted."""
+        from articles.models import Article
+
+        public = {Article: Article.objects.published()}
         return {
-            name: figures.as_dict() for name, figures in completeness_by_type(language.code).items()
+            name: figures.as_dict()
+            for name, figures in completeness_by_type(language.code, public).items()
         }

@@ -1,6 +1,6 @@
 """Base of every API view, and the clinic's own endpoints."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,7 +19,7 @@ from clinic.api.serializers import (
     LanguageSerializer,
 )
 from clinic.content_version import current_version
-from clinic.i18n.catalogs import interface_catalog
+from clinic.i18n.catalogs import catalog_paths, interface_catalog
 from clinic.i18n.languages import languages
 from clinic.i18n.state import attach_states
 from clinic.models import ContactLine, Disclaimer
@@ -114,6 +114,13 @@ CatalogSerializer = inline_serializer(
 @extend_schema(tags=["i18n"], summary="Interface strings", responses=CatalogSerializer)
 class CatalogView(ApiViewMixin, APIView):
     """The interface strings (``locale/``) in the request language, Django's JSON catalog format."""
+
+    def get_last_modified(self) -> datetime | None:
+        """Content does not change the catalog; a deployed ``.mo`` file does."""
+        _po, mo = catalog_paths(self.request.LANGUAGE_CODE)
+        if not mo.exists():
+            return super().get_last_modified()
+        return datetime.fromtimestamp(mo.stat().st_mtime, tz=UTC)
 
     def get(self, request, *args, **kwargs):
         return Response(interface_catalog(request.LANGUAGE_CODE))

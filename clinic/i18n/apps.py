@@ -6,3 +6,10 @@ class I18nConfig(AppConfig):
     name = "clinic.i18n"
     label = "i18n"
     verbose_name = _("Translations")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from clinic.i18n.db import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="i18n-sqlite-functions")

@@ -35,11 +35,15 @@ class Completeness:
         return {"percent": self.percent, **asdict(self), "total": self.total}
 
 
-def completeness(model: type[models.Model], language: str) -> Completeness:
+def completeness(
+    model: type[models.Model], language: str, queryset: models.QuerySet | None = None
+) -> Completeness:
+    """Completeness of ``model``'s objects (or of ``queryset``) in ``language``."""
+    queryset = model._default_manager.all() if queryset is None else queryset
     fields = translatable_fields(model)
     source = source_language()
     if language == source:
-        totals = model._default_manager.aggregate(
+        totals = queryset.aggregate(
             **{name: Count("pk", filter=has_text(localized(name, source))) for name in fields}
         )
         return Completeness(current=sum(totals.values()), stale=0, missing=0)
@@ -61,13 +65,23 @@ def completeness(model: type[models.Model], language: str) -> Completeness:
             "pk", filter=translated & Q(**{f"was_{name}": models.F(localized(name, source))})
         )
         aggregates[f"translated_{name}"] = Count("pk", filter=translated)
-    totals = model._default_manager.annotate(**annotations).aggregate(**aggregates)
+    totals = queryset.annotate(**annotations).aggregate(**aggregates)
     current = sum(totals[f"current_{name}"] for name in fields)
     translated = sum(totals[f"translated_{name}"] for name in fields)
     missing = sum(totals[f"missing_{name}"] for name in fields)
     return Completeness(current=current, stale=translated - current, missing=missing)
 
 
-def completeness_by_type(language: str) -> dict[str, Completeness]:
-    """``{"articles": Completeness, "topics": ..., ...}`` for ``language``."""
-    return {api_name(model): completeness(model, language) for model in translatable_models()}
+def completeness_by_type(
+    language: str, querysets: dict[type[models.Model], models.QuerySet] | None = None
+) -> dict[str, Completeness]:
+    """``{"articles": Completeness, "topics": ..., ...}`` for ``language``.
+
+    ``querysets`` restricts a model to some objects (the API counts published
+    articles only, so it says nothing about unpublished ones).
+    """
+    querysets = querysets or {}
+    return {
+        api_name(model): completeness(model, language, querysets.get(model))
+        for model in translatable_models()
+    }

@@ -1,8 +1,9 @@
 """The language of a request, decided once for every API endpoint.
 
 First match wins: ``?lang=`` (a configured code, a region subtag allowed:
-``ar-EG`` means ``ar``; anything else is an error), then ``Accept-Language``
-with its q-values (unsupported languages skipped), then the source language.
+``ar-EG`` means ``ar``; an empty value counts as absent; anything else is an
+error), then ``Accept-Language`` with its q-values (unsupported languages
+skipped), then the source language.
 """
 
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -43,7 +44,7 @@ def language_from_accept_header(header: str) -> str | None:
 
 def negotiate_language(query_lang: str | None, accept_language: str) -> str:
     """The request language; raises :class:`UnsupportedLanguage` for a bad ``?lang=``."""
-    if query_lang is not None:
+    if query_lang:
         code = match_language(query_lang)
         if code is None:
             raise UnsupportedLanguage(query_lang)

@@ -77,3 +77,11 @@ def test_server_error_is_json_without_a_traceback(monkeypatch):
     assert "secret internals" not in response.content.decode()
     assert "Traceback" not in response.content.decode()
     assert response["Content-Language"] == "uk"
+
+
+def test_throttling_is_not_bypassed_with_x_forwarded_for(api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    for number in range(2):
+        api.get_json("/api/v1/topics/", headers={"X-Forwarded-For": f"10.0.0.{number}"})
+    response = api.get_json("/api/v1/topics/", headers={"X-Forwarded-For": "10.0.0.99"})
+    assert response.status_code == 429

@@ -91,3 +91,16 @@ def test_scheduled_article_moves_last_modified_when_it_goes_live(
 def test_errors_are_not_publicly_cacheable(api):
     response = api.get_json("/api/v1/articles/missing/")
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_lost_version_never_claims_an_old_last_modified(api, demo_content):
+    from django.core.cache import cache
+
+    from clinic.content_version import CACHE_KEY
+
+    cache.delete(CACHE_KEY)
+    before = timezone.now().replace(microsecond=0)
+    response = api.get_json(
+        "/api/v1/articles/", headers={"If-Modified-Since": http_date(before.timestamp() - 60)}
+    )
+    assert response.status_code == 200

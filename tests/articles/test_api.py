@@ -389,3 +389,15 @@ def test_demo_article_list_and_detail_in_each_language(api, demo_content, langua
         other = api.get_json(listed["alternates"][slug_language].split("testserver")[1])
         assert other.status_code == 200
         assert other["Content-Language"] == slug_language
+
+
+def test_search_folds_non_ascii_case(api):
+    ArticleFactory(title_en="Пацієнти з розсіяним склерозом", summary_en="", body_en="")
+    assert api.get_json(LIST, q="ПАЦІЄНТИ").json()["count"] == 1
+
+
+def test_published_translation_without_a_title_still_has_a_url(api):
+    article = ArticleFactory(title_en="English only")
+    translate(article, "ar", summary="ملخص")
+    item = api.get_json(LIST, lang="ar").json()["results"][0]
+    assert item["url"] == item["alternates"]["x-default"]

@@ -176,3 +176,10 @@ def test_readyz_is_503_when_the_cache_is_down(api, monkeypatch):
     response = api.get_json("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "cache": "unavailable"}
+
+
+def test_languages_completeness_does_not_count_unpublished_articles(api, demo_content):
+    Article.objects.create(title_en="Unpublished draft", slug_en="unpublished-draft")
+    languages = {item["code"]: item for item in api.get_json("/api/v1/languages/").json()}
+    assert languages["ar"]["completeness"]["articles"]["total"] == 7
+    assert languages["ar"]["completeness"]["articles"]["missing"] == 0

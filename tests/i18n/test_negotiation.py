@@ -21,13 +21,14 @@ from clinic.i18n.negotiation import UnsupportedLanguage, negotiate_language
         ("AR", "", "ar"),
         ("ar-EG", "", "ar"),
         ("uk", "ar", "uk"),
+        ("", "ar", "ar"),
     ],
 )
 def test_query_then_accept_language_then_english(query, header, expected):
     assert negotiate_language(query, header) == expected
 
 
-@pytest.mark.parametrize("query", ["fr", "", "xx-YY", "a" * 300, "ar\x00"])
+@pytest.mark.parametrize("query", ["fr", "xx-YY", "a" * 300, "ar\x00", " "])
 def test_unsupported_query_language_is_an_error(query):
     with pytest.raises(UnsupportedLanguage):
         negotiate_language(query, "ar")
