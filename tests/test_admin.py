@@ -72,9 +72,21 @@ def test_article_list_shows_state_per_language(admin_client, demo_content):
 
 
 def test_article_list_shows_missing_and_draft(admin_client, demo_content):
+    from tests.factories import ArticleFactory, translate
+
+    translate(
+        ArticleFactory(title_en="Drafted"),
+        "uk",
+        publish=False,
+        title="Чернетка",
+        summary="Фаза 1, 20 пацієнтів.",
+        body="<p>Фаза 1, 20 пацієнтів.</p>",
+        condition="Розсіяний склероз",
+    )
     Article.objects.create(title_en="Untranslated", slug_en="untranslated")
     html = admin_client.get(admin_url(Article, "changelist")).content.decode()
-    assert "AR: missing (draft)" in html
+    assert "AR: missing" in html
+    assert "UK: draft" in html
 
 
 def test_article_list_state_costs_one_query_for_the_page(

@@ -9,7 +9,7 @@ translation was made from whenever a translated field is saved.
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -17,7 +17,19 @@ from clinic.i18n.languages import get_language, language_codes, target_languages
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import derived_fields, localized
 from clinic.i18n.services import content_save
-from clinic.i18n.state import attach_states, get_states, translation_report
+from clinic.i18n.state import (
+    TranslationStateLabel,
+    attach_states,
+    get_states,
+    translation_report,
+)
+
+STATE_LABELS = {
+    TranslationStateLabel.MISSING: _("missing"),
+    TranslationStateLabel.STALE: _("stale"),
+    TranslationStateLabel.DRAFT: _("draft"),
+    TranslationStateLabel.CURRENT: _("current"),
+}
 
 
 def status_field_name(language: str) -> str:
@@ -104,30 +116,21 @@ class TranslatedContentAdmin(TabbedTranslationAdmin):
 
     @admin.display(description=_("Translations"))
     def translation_overview(self, obj) -> str:
-        """One badge per target language: missing / stale / current, draft or published."""
+        """One badge per target language: missing / stale / draft / current."""
         return format_html_join(
             " ",
             '<span class="translation-state translation-{}" title="{}">{}: {}</span>',
             (
                 (
-                    report.overall,
+                    report.label,
                     ", ".join(report.missing + report.stale),
                     language.upper(),
-                    self._state_label(report),
+                    STATE_LABELS[report.label],
                 )
                 for language in target_languages()
                 for report in [translation_report(obj, language)]
             ),
         )
-
-    @staticmethod
-    def _state_label(report) -> str:
-        label = {"missing": _("missing"), "stale": _("stale"), "current": _("current")}[
-            report.overall
-        ]
-        if report.fields and not report.published:
-            return format_html("{} ({})", label, _("draft"))
-        return label
 
     @admin.display(description=_("Slugs"))
     def slugs(self, obj) -> str:

@@ -31,6 +31,15 @@ class FieldStatus(StrEnum):
     CURRENT = "current"
 
 
+class TranslationStateLabel(StrEnum):
+    """One word for a translation as a whole, worst first: what editors see in lists."""
+
+    MISSING = "missing"
+    STALE = "stale"
+    DRAFT = "draft"
+    CURRENT = "current"
+
+
 @dataclass(frozen=True)
 class TranslationReport:
     """The translation of one object into one language, field by field."""
@@ -61,6 +70,13 @@ class TranslationReport:
             if status in self.fields.values():
                 return status
         return FieldStatus.CURRENT
+
+    @property
+    def label(self) -> TranslationStateLabel:
+        """missing, stale, draft (complete and current but not published) or current."""
+        if self.overall != FieldStatus.CURRENT:
+            return TranslationStateLabel(self.overall.value)
+        return TranslationStateLabel.CURRENT if self.published else TranslationStateLabel.DRAFT
 
 
 def content_type_q(model: type[models.Model], **lookups) -> models.Q:
