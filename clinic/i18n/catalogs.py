@@ -1,6 +1,11 @@
 """Interface-string catalogs (``locale/<lang>/LC_MESSAGES/django.po``) and their ``.mo``."""
 
 import gettext
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import polib
@@ -43,6 +48,58 @@ def catalog_problems() -> list[str]:
             continue
         if _translations(polib.pofile(str(po_path))) != _translations(polib.mofile(str(mo_path))):
             problems.append(f"{mo_path} is out of date with {po_path.name}: run `make messages`.")
+    return problems
+
+
+# What `make messages` scans: the code, not the virtualenv, benchmarks or tests.
+MAKEMESSAGES_IGNORE = [".venv", "bench", "tests"]
+SOURCE_DIRS = ["clinic", "articles"]
+
+
+def _message_ids(path: Path) -> set[tuple[str | None, str, str]]:
+    return {
+        (entry.msgctxt, entry.msgid, entry.msgid_plural or "")
+        for entry in polib.pofile(str(path))
+        if entry.msgid and not entry.obsolete
+    }
+
+
+def catalog_drift() -> list[str]:
+    """Strings in the code missing from a catalog, or in a catalog but gone from the code.
+
+    Runs ``makemessages`` in a temporary copy of the project and compares its
+    catalogs with the committed ones, so nothing in the working tree changes.
+    """
+    base_dir = Path(settings.BASE_DIR)
+    problems = []
+    with tempfile.TemporaryDirectory() as temp:
+        copy = Path(temp)
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        for name in [*SOURCE_DIRS, "locale"]:
+            shutil.copytree(base_dir / name, copy / name, ignore=ignore)
+        shutil.copy2(base_dir / "manage.py", copy / "manage.py")
+        command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "--no-location"]
+        command += [f"--locale={language}" for language in target_languages()]
+        command += [f"--ignore={pattern}" for pattern in MAKEMESSAGES_IGNORE]
+        subprocess.run(
+            command,
+            cwd=copy,
+            env={**os.environ, "DEBUG": "1"},
+            check=True,
+            capture_output=True,
+        )
+        for language in target_languages():
+            committed, _mo = catalog_paths(language)
+            fresh = copy / "locale" / language / "LC_MESSAGES" / "django.po"
+            expected, found = _message_ids(fresh), _message_ids(committed)
+            for context, msgid, _plural in sorted(expected - found, key=str):
+                problems.append(f"{committed}: missing “{msgid}” ({context or 'no context'})")
+            for context, msgid, _plural in sorted(found - expected, key=str):
+                problems.append(
+                    f"{committed}: “{msgid}” ({context or 'no context'}) is no longer in the code"
+                )
+    if problems:
+        problems.append("Run `make messages`, translate the new entries and commit the catalogs.")
     return problems
 
 

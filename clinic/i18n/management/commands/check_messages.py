@@ -1,13 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.i18n.catalogs import catalog_problems
+from clinic.i18n.catalogs import catalog_drift, catalog_problems
 
 
 class Command(BaseCommand):
-    help = "Fail when a compiled interface catalog (.mo) does not match its .po file."
+    help = (
+        "Fail when an interface catalog (.po) is out of date with the code, or a compiled "
+        "catalog (.mo) does not match its .po file."
+    )
 
     def handle(self, *args, **options) -> None:
-        problems = catalog_problems()
+        problems = catalog_drift() + catalog_problems()
         if problems:
             raise CommandError("\n".join(problems))
-        self.stdout.write("Compiled catalogs are up to date.")
+        self.stdout.write("Interface catalogs match the code and are compiled.")
