@@ -1,9 +1,35 @@
-from django.contrib import admin
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
 from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.models import Article, Reference, Topic
-from clinic.i18n.admin import TranslatedContentAdmin
+from articles.services import (
+    PublishRefused,
+    article_publish,
+    article_publish_problems,
+    article_translation_problems,
+    article_unpublish,
+    preview_token,
+)
+from clinic.html import EDITOR_CONFIG
+from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm, status_field_name
+from clinic.i18n.languages import get_language, language_codes
+from clinic.i18n.models import TranslationState
+from clinic.i18n.state import get_states
+from clinic.models import Disclaimer
+from clinic.revisions import RevisionAdmin
+
+
+def review_overdue_before() -> timezone.datetime:
+    return timezone.now().date() - timedelta(days=settings.MEDICAL_REVIEW_MAX_AGE_DAYS)
 
 
 class ReferenceInline(admin.TabularInline):
@@ -13,25 +39,129 @@ class ReferenceInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ArticleForm(TranslationStatusForm):
+    """Optimistic locking, status rights and the publishing gates of an article."""
+
+    #: The version of the article this form was opened on (optimistic locking).
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    #: Set by ArticleAdmin.get_form: the user editing.
+    user = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["based_on_version"].initial = self.instance.version
+        can_publish = self.user is not None and self.user.has_perm("articles.publish_article")
+        if not can_publish and "status" in self.fields:
+            status = self.fields["status"]
+            if self.instance.status == Article.Status.PUBLISHED:
+                status.disabled = True
+            else:
+                status.choices = [
+                    choice for choice in status.choices if choice[0] != Article.Status.PUBLISHED
+                ]
+        if not can_publish and "published_at" in self.fields:
+            self.fields["published_at"].disabled = True
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        article = self.instance
+        self._check_version(article)
+        disclaimers = self._disclaimers()
+        if article.status == Article.Status.PUBLISHED:
+            for problem in article_publish_problems(article, disclaimers):
+                self.add_error("status", problem)
+        states = get_states(article) if article.pk else {}
+        previous = {language: state.status for language, state in states.items()}
+        for language, status in self.translation_statuses().items():
+            newly_published = (
+                status == TranslationState.Status.PUBLISHED and previous.get(language) != status
+            )
+            if newly_published:
+                for problem in article_translation_problems(article, language, disclaimers):
+                    self.add_error(status_field_name(language), problem)
+
+    def _disclaimers(self) -> list[Disclaimer]:
+        everywhere = list(Disclaimer.objects.filter(applies_to=Disclaimer.AppliesTo.ARTICLES))
+        attached = list(self.cleaned_data.get("disclaimers") or [])
+        return list({disclaimer.pk: disclaimer for disclaimer in everywhere + attached}.values())
+
+    def _check_version(self, article: Article) -> None:
+        """Refuse a save based on an older version; keep this user's edits in the form."""
+        if not article.pk:
+            return
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=article.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        submitted = self.cleaned_data.get("based_on_version")
+        if current is not None and submitted != current:
+            self.add_error(
+                None,
+                gettext(
+                    "Someone else saved this article after you opened it. Nothing was saved: "
+                    "your edits are still in this form. Open the article in a new tab to see "
+                    "their changes, bring yours together with them here, then save again."
+                ),
+            )
+            data = self.data.copy()
+            data["based_on_version"] = current
+            self.data = data
+            return
+        article.version = (current or 0) + 1
+
+
 @admin.register(Topic)
-class TopicAdmin(TranslatedContentAdmin):
+class TopicAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_display = ["name", "slugs", "translation_overview"]
     search_fields = ["name_en", "name_ar", "name_uk"]
     readonly_fields = ["slugs"]
 
 
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    title = _("medical review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("current", _("Up to date"))]
+
+    def queryset(self, request, queryset):
+        overdue = models.Q(last_reviewed__isnull=True) | models.Q(
+            last_reviewed__lt=review_overdue_before()
+        )
+        if self.value() == "overdue":
+            return queryset.filter(overdue)
+        if self.value() == "current":
+            return queryset.exclude(overdue)
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(TranslatedContentAdmin):
-    list_display = ["title", "status", "published_at", "translation_overview", "updated_at"]
-    list_filter = ["status", "topics"]
-    search_fields = ["title_en", "title_ar", "title_uk"]
+class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
+    form = ArticleForm
+    list_display = [
+        "title",
+        "status",
+        "published_at",
+        "translation_overview",
+        "review_state",
+        "updated_at",
+    ]
+    list_filter = ["status", ReviewOverdueFilter, "topics"]
+    search_fields = [f"title_{code}" for code in language_codes()]
     date_hierarchy = "published_at"
     filter_horizontal = ["topics", "disclaimers"]
-    readonly_fields = ["slugs", "created_at", "updated_at"]
+    readonly_fields = ["slugs", "created_at", "updated_at", "preview_links"]
     inlines = [ReferenceInline]
+    actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slugs", "summary", "body", "topics"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (None, {"fields": ["title", "slugs", "summary", "body", "topics", "based_on_version"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "preview_links", "created_at", "updated_at"]},
+        ),
         (_("Search engines"), {"fields": ["seo_title", "seo_description"]}),
         (
             _("Study"),
@@ -51,3 +181,78 @@ class ArticleAdmin(TranslatedContentAdmin):
         ),
         (_("Medical review"), {"fields": ["medical_reviewer", "last_reviewed", "disclaimers"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name.startswith("body_"):
+            kwargs["widget"] = AdminProseEditorWidget(config=EDITOR_CONFIG, preset="configurable")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is not None and request.method == "GET" and self._review_overdue(article):
+            messages.warning(
+                request,
+                gettext(
+                    "The medical review of this article is overdue: last reviewed %(date)s, "
+                    "reviews are due every %(days)d days."
+                )
+                % {
+                    "date": article.last_reviewed or gettext("never"),
+                    "days": settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
+                },
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _review_overdue(article: Article) -> bool:
+        return article.last_reviewed is None or article.last_reviewed < review_overdue_before()
+
+    @admin.display(description=_("medical review"))
+    def review_state(self, article: Article) -> str:
+        if self._review_overdue(article):
+            return format_html('<span class="review-overdue">⚠ {}</span>', _("overdue"))
+        return _("up to date")
+
+    @admin.display(description=_("Preview"))
+    def preview_links(self, article: Article) -> str:
+        """Signed links to the article as the API would serve it, in every language."""
+        if not article.pk:
+            return "—"
+        token = preview_token(article)
+        return format_html_join(
+            " · ",
+            '<a href="/api/v1/preview/{}/?lang={}" target="_blank" rel="noopener">{}</a>',
+            ((token, code, get_language(code).name_local) for code in language_codes()),
+        )
+
+    @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
+    def publish_selected(self, request, queryset) -> None:
+        published = 0
+        for article in queryset:
+            try:
+                article_publish(article=article, by=request.user)
+                published += 1
+            except PublishRefused as refused:
+                self.message_user(
+                    request, f"{article}: {' '.join(refused.problems)}", messages.ERROR
+                )
+        if published:
+            self.message_user(
+                request, gettext("%(count)d article(s) published.") % {"count": published}
+            )
+
+    @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset) -> None:
+        for article in queryset:
+            article_unpublish(article=article, by=request.user)
+        self.message_user(
+            request, gettext("%(count)d article(s) unpublished.") % {"count": queryset.count()}
+        )
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("articles.publish_article")

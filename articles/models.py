@@ -1,11 +1,13 @@
 import re
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.querysets import ArticleQuerySet, TopicQuerySet
 from clinic.i18n.db import unique_per_language
+from clinic.i18n.models import TranslationState
 from clinic.models import Disclaimer
 
 
@@ -13,6 +15,7 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=120, allow_unicode=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    translation_states = GenericRelation(TranslationState)
 
     objects = TopicQuerySet.as_manager()
 
@@ -89,6 +92,10 @@ class Article(models.Model):
     medical_reviewer = models.CharField(_("medical reviewer"), max_length=200, blank=True)
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
 
+    # Optimistic locking: a form saved from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    translation_states = GenericRelation(TranslationState)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -97,6 +104,10 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         constraints = unique_per_language("slug", prefix="article")
         indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        permissions = [
+            ("submit_article", _("Can submit articles for review")),
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+        ]
 
     def __str__(self) -> str:
         return self.title

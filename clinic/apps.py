@@ -7,6 +7,8 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Clinic")
 
     def ready(self) -> None:
+        from clinic.revisions import register_content_models
         from clinic.signals import connect_content_signals
 
         connect_content_signals()
+        register_content_models()

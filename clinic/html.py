@@ -30,3 +30,27 @@ def sanitize_html(value: str) -> str:
         link_rel="noopener noreferrer nofollow",
         clean_content_tags={"script", "style"},
     )
+
+
+# The admin's rich-text editor (django-prose-editor) offers exactly what the
+# allow-list keeps, so editors never write markup that disappears on save.
+EDITOR_CONFIG = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Subscript": True,
+        "Superscript": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "Link": {"enableTarget": False, "protocols": sorted(ALLOWED_URL_SCHEMES)},
+        "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
+        "HTML": True,
+    }
+}

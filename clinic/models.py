@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clinic.i18n.models import TranslationState
 from clinic.phones import display_phone, normalize_phone, phone_uri
 from clinic.querysets import DisclaimerQuerySet
 
@@ -46,6 +48,7 @@ class ContactLine(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    translation_states = GenericRelation(TranslationState)
 
     class Meta:
         ordering = ["order", "id"]
@@ -96,6 +99,7 @@ class Disclaimer(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    translation_states = GenericRelation(TranslationState)
 
     objects = DisclaimerQuerySet.as_manager()
 

@@ -19,6 +19,7 @@ from clinic.i18n.services import sanitize_html_fields, translation_record
 from clinic.i18n.slugs import derive_slugs
 from clinic.models import ContactLine, Disclaimer
 from clinic.phones import normalize_phone
+from clinic.revisions import content_revision
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def _paragraphs_to_html(paragraphs: Mapping[str, list[str]]) -> dict[str, str]:
 
 
 @transaction.atomic
+@content_revision("Demo content loaded")
 def demo_content_load(*, path: Path = DEMO_CONTENT) -> Counter:
     """Create the clinic page's content (and its translations) where it is missing.
 

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "reversion",
+    "django_prose_editor",
     "clinic.i18n",
     "clinic",
     "articles",
@@ -202,6 +204,14 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api/|healthz|readyz).*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["Content-Language", "ETag", "Last-Modified", "Retry-After"]
+
+# Editorial rules.
+# Disclaimers every published article must carry (by key).
+ARTICLE_REQUIRED_DISCLAIMERS = ["treatment-results"]
+# The admin warns when an article's medical review is older than this.
+MEDICAL_REVIEW_MAX_AGE_DAYS = env_int("MEDICAL_REVIEW_MAX_AGE_DAYS", 365)
+# How long an admin preview link stays valid, in seconds.
+PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 24 * 3600)
 
 # The publisher named in articles' JSON-LD (omitted when empty).
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")

@@ -5,19 +5,21 @@ from rest_framework import serializers
 from articles.jsonld import article_json_ld
 from articles.models import Article, Reference
 from clinic.api.serializers import DisclaimerSerializer
-from clinic.i18n.fallback import localize
 from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.registry import localized
 from clinic.i18n.serializers import TranslatedField, TranslatedObjectSerializer, localized_for
 from clinic.i18n.state import is_translation_published
 
 
-def published_slugs(article: Article) -> dict[str, str]:
-    """Language → slug of each language version a reader may see (the source always)."""
+def published_slugs(article: Article, *, preview: bool = False) -> dict[str, str]:
+    """Language → slug of each language version a reader may see (the source always).
+
+    In a preview, unpublished language versions count too.
+    """
     versions = {}
     for language in language_codes():
         slug = getattr(article, localized("slug", language))
-        if slug and is_translation_published(article, language):
+        if slug and (preview or is_translation_published(article, language)):
             versions[language] = slug
     return versions
 
@@ -43,7 +45,10 @@ class ArticleListSerializer(TranslatedObjectSerializer):
     )
 
     def _url(self, slug: str, language: str) -> str:
-        path = reverse("api:article-detail", kwargs={"slug": slug})
+        if token := self.context.get("preview_token"):
+            path = reverse("api:article-preview", kwargs={"token": token})
+        else:
+            path = reverse("api:article-detail", kwargs={"slug": slug})
         return self.context["request"].build_absolute_uri(f"{path}?lang={language}")
 
     def get_url(self, article: Article) -> str:
@@ -53,11 +58,11 @@ class ArticleListSerializer(TranslatedObjectSerializer):
         )
 
     def get_available_languages(self, article: Article) -> list[str]:
-        return list(published_slugs(article))
+        return list(published_slugs(article, preview=self.context.get("preview", False)))
 
     @extend_schema_field(serializers.DictField(child=serializers.URLField()))
     def get_alternates(self, article: Article) -> dict[str, str]:
-        versions = published_slugs(article)
+        versions = published_slugs(article, preview=self.context.get("preview", False))
         alternates = {language: self._url(slug, language) for language, slug in versions.items()}
         alternates["x-default"] = alternates[source_language()]
         return alternates
@@ -109,5 +114,5 @@ class ArticleDetailSerializer(ArticleListSerializer):
 
     @extend_schema_field(serializers.DictField())
     def get_json_ld(self, article: Article) -> dict:
-        text = localize(article, self.context["language"])
+        text = localized_for(article, self.context)
         return article_json_ld(article, text, url=self.get_url(article))

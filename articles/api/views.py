@@ -1,12 +1,16 @@
+from django.core import signing
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import generics, viewsets
 from rest_framework.response import Response
 
 from articles.api.filters import ArticleFilter
 from articles.api.serializers import ArticleDetailSerializer, ArticleListSerializer, TopicSerializer
 from articles.models import Article, Topic
+from articles.services import article_from_preview_token
+from clinic.api.errors import ApiError
 from clinic.api.examples import ARTICLE_LIST_AR
 from clinic.api.pagination import PageNumberPagination
 from clinic.api.views import ApiViewMixin, TranslatedListView
@@ -68,8 +72,37 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return article
 
     def retrieve(self, request, *args, **kwargs):
-        article = self.get_object()
-        disclaimers = list(Disclaimer.objects.for_article(article))
-        attach_states([article, *article.topics.all(), *disclaimers])
-        context = {**self.get_serializer_context(), "disclaimers": disclaimers}
-        return Response(ArticleDetailSerializer(article, context=context).data)
+        return article_detail_response(self, self.get_object())
+
+
+def article_detail_response(view, article: Article, **context) -> Response:
+    disclaimers = list(Disclaimer.objects.for_article(article))
+    attach_states([article, *article.topics.all(), *disclaimers])
+    context = {**view.get_serializer_context(), "disclaimers": disclaimers, **context}
+    return Response(ArticleDetailSerializer(article, context=context).data)
+
+
+@extend_schema(
+    tags=["articles"],
+    summary="Preview an article from a signed admin link, published or not",
+    responses=ArticleDetailSerializer,
+)
+class ArticlePreviewView(ApiViewMixin, generics.GenericAPIView):
+    """The article as the API would serve it, drafts and unpublished translations included.
+
+    Only with a valid, unexpired token from the admin; never cached.
+    """
+
+    public_cache = False
+    serializer_class = ArticleDetailSerializer
+
+    def get(self, request, token: str):
+        try:
+            article = article_from_preview_token(token)
+        except (signing.BadSignature, Article.DoesNotExist) as exc:
+            raise ApiError(
+                404,
+                "invalid_preview",
+                _("This preview link is invalid or has expired. Open a new one from the admin."),
+            ) from exc
+        return article_detail_response(self, article, preview=True, preview_token=token)

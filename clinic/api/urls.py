@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from articles.api.views import ArticleViewSet, TopicListView
+from articles.api.views import ArticlePreviewView, ArticleViewSet, TopicListView
 from clinic.api.views import CatalogView, ContactLineListView, DisclaimerListView, LanguageListView
 
 app_name = "api"
@@ -17,5 +17,6 @@ urlpatterns = [
     path("contacts/", ContactLineListView.as_view(), name="contact-list"),
     path("disclaimers/", DisclaimerListView.as_view(), name="disclaimer-list"),
     path("i18n/catalog/", CatalogView.as_view(), name="catalog"),
+    path("preview/<str:token>/", ArticlePreviewView.as_view(), name="article-preview"),
     *router.urls,
 ]

@@ -34,6 +34,8 @@ class ApiViewMixin:
     """
 
     http_method_names = ["get", "head", "options"]
+    #: Public, HTTP-cacheable reads; False for private ones (previews).
+    public_cache = True
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "language": self.request.LANGUAGE_CODE}
@@ -43,7 +45,9 @@ class ApiViewMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code == 200:
+        if not self.public_cache:
+            patch_cache_control(response, private=True, no_store=True)
+        elif request.method in ("GET", "HEAD") and response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
             last_modified = self.get_last_modified()
             if last_modified is not None:

@@ -42,6 +42,7 @@ from clinic.i18n.state import (
     source_text,
     translated_text,
 )
+from clinic.revisions import content_revision
 
 PROJECT_ID = "clinic-content-api content"
 CHUNK = 500
@@ -386,6 +387,11 @@ def translations_import(
 
 @transaction.atomic
 def _apply(changes: dict[models.Model, dict[str, str]], language: str, file_name: str, by) -> None:
+    with content_revision(f"Translations imported from {file_name} [{language}]", by):
+        _save_translations(changes, language, file_name, by)
+
+
+def _save_translations(changes, language: str, file_name: str, by) -> None:
     for obj, texts in changes.items():
         for name, text in texts.items():
             setattr(obj, localized(name, language), text)

@@ -42,19 +42,22 @@ class Localized:
         return direction(self.language)
 
 
-def localize(obj: models.Model, language: str) -> Localized:
-    """Every translated field of ``obj`` as served in ``language`` (memoised on ``obj``)."""
+def localize(obj: models.Model, language: str, *, preview: bool = False) -> Localized:
+    """Every translated field of ``obj`` as served in ``language`` (memoised on ``obj``).
+
+    ``preview`` serves draft translations too (for editors' signed preview links).
+    """
     cache = obj.__dict__.setdefault(LOCALIZED_ATTR, {})
-    if language not in cache:
-        cache[language] = _localize(obj, language)
-    return cache[language]
+    if (language, preview) not in cache:
+        cache[(language, preview)] = _localize(obj, language, preview)
+    return cache[(language, preview)]
 
 
-def _localize(obj: models.Model, language: str) -> Localized:
+def _localize(obj: models.Model, language: str, preview: bool) -> Localized:
     source = source_language()
     model = type(obj)
     counted = set(translatable_fields(model))
-    published = language != source and is_translation_published(obj, language)
+    published = language != source and (preview or is_translation_published(obj, language))
     statuses = field_statuses(obj, language) if published else {}
     values: dict[str, str] = {}
     fallback: list[str] = []

@@ -5,6 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def translate_permissions() -> list[tuple[str, str]]:
+    """``translate_<lang>`` for every target language: who may edit that language's fields."""
+    return [
+        (f"translate_{code.replace('-', '_')}", f"Can translate into {name}")
+        for code, name in settings.LANGUAGES
+        if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    ]
+
+
 class TranslationState(models.Model):
     """The state of one object's translation into one language.
 
@@ -55,6 +64,10 @@ class TranslationState(models.Model):
     class Meta:
         verbose_name = _("translation state")
         verbose_name_plural = _("translation states")
+        permissions = [
+            ("publish_translation", _("Can publish and unpublish translations")),
+            *translate_permissions(),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "language"],

@@ -8,7 +8,9 @@ from clinic.i18n.fallback import Localized, localize
 
 
 def localized_for(instance, context: dict) -> Localized:
-    return localize(instance, context.get("language") or get_language())
+    return localize(
+        instance, context.get("language") or get_language(), preview=context.get("preview", False)
+    )
 
 
 class TranslatedField(serializers.Field):

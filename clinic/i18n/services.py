@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from clinic.html import sanitize_html
+from clinic.i18n.invariants import compare
 from clinic.i18n.languages import language_codes, source_language, target_languages
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import html_fields, localized, translatable_fields
@@ -111,3 +112,20 @@ def content_save(
     for language, status in (statuses or {}).items():
         if current.get(language, TranslationState.Status.DRAFT) != status:
             translation_set_status(obj=obj, language=language, status=status, by=by)
+
+
+def translation_invariant_problems(obj: models.Model, language: str) -> list[str]:
+    """Why ``obj``'s text in ``language`` may not be published: tokens that differ from the source.
+
+    One message per field, naming the field and the tokens (numbers, phone
+    numbers, URLs, e-mail addresses, NCT/DOI/PMID identifiers).
+    """
+    problems = []
+    for name in translatable_fields(type(obj)):
+        translation = getattr(obj, localized(name, language))
+        if not translation:
+            continue
+        for mismatch in compare(source_text(obj, name), translation):
+            label = type(obj)._meta.get_field(name).verbose_name
+            problems.append(f"{label} ({localized(name, language)}): {mismatch}")
+    return problems

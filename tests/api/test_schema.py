@@ -15,6 +15,7 @@ PATHS = {
     "/api/v1/contacts/",
     "/api/v1/disclaimers/",
     "/api/v1/i18n/catalog/",
+    "/api/v1/preview/{token}/",
     "/healthz",
     "/readyz",
 }

@@ -1,0 +1,117 @@
+"""Writes and rules of the editorial workflow: publishing gates, publishing, preview tokens."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+from clinic.i18n.languages import get_language
+from clinic.i18n.models import TranslationState
+from clinic.i18n.services import translation_invariant_problems, translation_set_status
+from clinic.i18n.state import attach_states, translation_report
+from clinic.models import Disclaimer
+from clinic.revisions import content_revision
+
+PREVIEW_SALT = "articles.preview"
+
+
+class PublishRefused(Exception):
+    """Publishing is refused; ``problems`` says exactly why, for the editor."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def article_publish_problems(article: Article, disclaimers: list[Disclaimer]) -> list[str]:
+    """Why ``article`` may not be published with ``disclaimers`` (empty: it may)."""
+    attached = {disclaimer.key for disclaimer in disclaimers}
+    return [
+        _("Attach the “%(key)s” disclaimer before publishing.") % {"key": key}
+        for key in settings.ARTICLE_REQUIRED_DISCLAIMERS
+        if key not in attached
+    ]
+
+
+def article_translation_problems(
+    article: Article, language: str, disclaimers: list[Disclaimer]
+) -> list[str]:
+    """Why the ``language`` version of ``article`` may not be published.
+
+    Every disclaimer shown with the article must be translated, current and
+    published in that language, and the translation must keep the numbers,
+    phone numbers, URLs and study identifiers of the English text.
+    """
+    name = get_language(language).name
+    attach_states(disclaimers)
+    problems = []
+    for disclaimer in disclaimers:
+        report = translation_report(disclaimer, language)
+        if report.missing:
+            problems.append(
+                _("The “%(key)s” disclaimer is not translated into %(language)s.")
+                % {"key": disclaimer.key, "language": name}
+            )
+        elif report.stale:
+            problems.append(
+                _("The %(language)s “%(key)s” disclaimer is stale: the English text changed.")
+                % {"key": disclaimer.key, "language": name}
+            )
+        elif not report.published:
+            problems.append(
+                _("The %(language)s “%(key)s” disclaimer is not published.")
+                % {"key": disclaimer.key, "language": name}
+            )
+    problems += translation_invariant_problems(article, language)
+    return problems
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by: AbstractBaseUser | None = None) -> Article:
+    """Publish ``article`` now (or at its future ``published_at``: scheduled)."""
+    problems = article_publish_problems(article, list(Disclaimer.objects.for_article(article)))
+    if problems:
+        raise PublishRefused(problems)
+    with content_revision("Published", by):
+        article.status = Article.Status.PUBLISHED
+        article.published_at = article.published_at or timezone.now()
+        article.version += 1
+        article.save()
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by: AbstractBaseUser | None = None) -> Article:
+    with content_revision("Unpublished", by):
+        article.status = Article.Status.DRAFT
+        article.version += 1
+        article.save()
+    return article
+
+
+@transaction.atomic
+def article_translation_publish(
+    *, article: Article, language: str, by: AbstractBaseUser | None = None
+) -> None:
+    problems = article_translation_problems(
+        article, language, list(Disclaimer.objects.for_article(article))
+    )
+    if problems:
+        raise PublishRefused(problems)
+    translation_set_status(
+        obj=article, language=language, status=TranslationState.Status.PUBLISHED, by=by
+    )
+
+
+def preview_token(article: Article) -> str:
+    """A signed token that shows ``article`` as the API would, published or not."""
+    return signing.dumps({"article": article.pk}, salt=PREVIEW_SALT, compress=True)
+
+
+def article_from_preview_token(token: str) -> Article:
+    """The article of a valid, unexpired token; raises ``signing.BadSignature`` otherwise."""
+    data = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.PREVIEW_MAX_AGE)
+    return Article.objects.for_detail().get(pk=data["article"])
