@@ -8,14 +8,23 @@ translation was made from whenever a translated field is saved.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
+from django.db import models
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from clinic.i18n.languages import get_language, language_codes, target_languages
+from clinic.i18n.matrix import MatrixCell, matrix_languages, matrix_page
 from clinic.i18n.models import TranslationState
-from clinic.i18n.registry import derived_fields, localized
+from clinic.i18n.registry import api_name, derived_fields, localized, translatable_models
 from clinic.i18n.services import content_save
 from clinic.i18n.state import (
     TranslationStateLabel,
@@ -145,9 +154,55 @@ class TranslatedContentAdmin(TabbedTranslationAdmin):
         )
 
 
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, get_language_info(code)["name_translated"]) for code in target_languages()]
+
+
+class TranslationMatrixFilterForm(forms.Form):
+    """The matrix filters, read from the query string; a value not offered filters nothing."""
+
+    content_type = forms.ChoiceField(label=_("content type"), required=False)
+    state = forms.ChoiceField(
+        label=_("state"),
+        required=False,
+        choices=[(label.value, text) for label, text in STATE_LABELS.items()],
+    )
+    language = forms.ChoiceField(label=_("language"), required=False, choices=_language_choices)
+
+    def __init__(self, data, *, content_models: list[type[models.Model]]) -> None:
+        super().__init__(data)
+        self.fields["content_type"].choices = [
+            (api_name(model), capfirst(model._meta.verbose_name_plural)) for model in content_models
+        ]
+
+    def selected(self) -> dict[str, str | None]:
+        """Each filter's valid value, or None."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) or None for name in self.fields}
+
+
+def _field_names(model: type[models.Model], names: tuple[str, ...]) -> str:
+    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in names)
+
+
+def _cell_title(model: type[models.Model], cell: MatrixCell) -> str:
+    """What a cell's tooltip lists: the missing and the stale fields."""
+    parts = []
+    if cell.missing:
+        parts.append(_("Missing: %(fields)s") % {"fields": _field_names(model, cell.missing)})
+    if cell.stale:
+        parts.append(_("Stale: %(fields)s") % {"fields": _field_names(model, cell.stale)})
+    return "; ".join(parts)
+
+
 @admin.register(TranslationState)
 class TranslationStateAdmin(admin.ModelAdmin):
-    """Read-only audit of translation state (edited through the content's own forms)."""
+    """Read-only audit of translation state (edited through the content's own forms).
+
+    Also serves the translation matrix (``matrix/``): every translated object ×
+    every target language, linked from the changelist
+    (``templates/admin/i18n/translationstate/change_list.html``).
+    """
 
     list_display = ["content_type", "object_id", "language", "status", "origin", "updated_at"]
     list_filter = ["language", "status", "origin", "content_type"]
@@ -168,3 +223,76 @@ class TranslationStateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_urls(self) -> list[URLPattern]:
+        matrix = path(
+            "matrix/",
+            self.admin_site.admin_view(self.matrix_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_matrix",
+        )
+        # Before the model's own URLs, whose "<object_id>/" would match "matrix/".
+        return [matrix, *super().get_urls()]
+
+    def _viewable_models(self, request: HttpRequest) -> list[type[models.Model]]:
+        """Translated models registered in this admin site that the user may view or change."""
+        viewable = []
+        for model in translatable_models():
+            try:
+                model_admin = self.admin_site.get_model_admin(model)
+            except NotRegistered:
+                continue
+            if model_admin.has_view_or_change_permission(request):
+                viewable.append(model)
+        return viewable
+
+    def _change_url(self, obj: models.Model) -> str:
+        opts = obj._meta
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(obj.pk)],
+            current_app=self.admin_site.name,
+        )
+
+    def matrix_view(self, request: HttpRequest) -> TemplateResponse:
+        """Objects × target languages, a state per cell linking to the object's change form.
+
+        Staff only (``admin_view``); rows are limited to models the user may
+        view or change. Filters: ``content_type`` (api name), ``state``, ``language``;
+        ``p`` is the page.
+        """
+        viewable = self._viewable_models(request)
+        form = TranslationMatrixFilterForm(request.GET, content_models=viewable)
+        selected = form.selected()
+        page = matrix_page(
+            content_models=[
+                model for model in viewable if selected["content_type"] in (None, api_name(model))
+            ],
+            state=selected["state"],
+            language=selected["language"],
+            number=request.GET.get("p"),
+        )
+        shown = matrix_languages(selected["language"])
+        rows = [
+            (
+                row,
+                self._change_url(row.obj),
+                [
+                    (cell, STATE_LABELS[cell.label], _cell_title(row.model, cell))
+                    for cell in row.cells
+                ],
+            )
+            for row in page
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Translation matrix"),
+            "opts": self.opts,
+            "can_view_states": self.has_view_permission(request),
+            "filters": form.fields,
+            "selected": selected,
+            "languages": [(code, name) for code, name in _language_choices() if code in shown],
+            "rows": rows,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+        }
+        return TemplateResponse(request, "admin/i18n/translation_matrix.html", context)
