@@ -20,10 +20,8 @@ from articles.services import (
     preview_token,
 )
 from clinic.html import EDITOR_CONFIG
-from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm, status_field_name
+from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
 from clinic.i18n.languages import get_language, language_codes
-from clinic.i18n.models import TranslationState
-from clinic.i18n.state import get_states
 from clinic.models import Disclaimer
 from clinic.revisions import RevisionAdmin
 
@@ -67,19 +65,12 @@ class ArticleForm(TranslationStatusForm):
         super()._post_clean()
         article = self.instance
         self._check_version(article)
-        disclaimers = self._disclaimers()
         if article.status == Article.Status.PUBLISHED:
-            for problem in article_publish_problems(article, disclaimers):
+            for problem in article_publish_problems(article, self._disclaimers()):
                 self.add_error("status", problem)
-        states = get_states(article) if article.pk else {}
-        previous = {language: state.status for language, state in states.items()}
-        for language, status in self.translation_statuses().items():
-            newly_published = (
-                status == TranslationState.Status.PUBLISHED and previous.get(language) != status
-            )
-            if newly_published:
-                for problem in article_translation_problems(article, language, disclaimers):
-                    self.add_error(status_field_name(language), problem)
+
+    def publish_problems(self, language: str) -> list[str]:
+        return article_translation_problems(self.instance, language, self._disclaimers())
 
     def _disclaimers(self) -> list[Disclaimer]:
         everywhere = list(Disclaimer.objects.filter(applies_to=Disclaimer.AppliesTo.ARTICLES))

@@ -21,11 +21,17 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from clinic.i18n.languages import get_language, language_codes, target_languages
+from clinic.i18n.languages import get_language, language_codes, source_language, target_languages
 from clinic.i18n.matrix import MatrixCell, matrix_languages, matrix_page
 from clinic.i18n.models import TranslationState
-from clinic.i18n.registry import api_name, derived_fields, localized, translatable_models
-from clinic.i18n.services import content_save
+from clinic.i18n.registry import (
+    api_name,
+    derived_fields,
+    localized,
+    translatable_models,
+    translated_fields,
+)
+from clinic.i18n.services import content_save, translation_invariant_problems
 from clinic.i18n.state import (
     TranslationStateLabel,
     attach_states,
@@ -45,14 +51,45 @@ def status_field_name(language: str) -> str:
     return f"translation_status_{language}"
 
 
+def can_publish_translations(user) -> bool:
+    return user.has_perm("i18n.publish_translation")
+
+
+def translator_languages(user) -> list[str]:
+    """The target languages whose fields ``user`` may edit (``i18n.translate_<lang>``)."""
+    return [
+        language
+        for language in target_languages()
+        if user.has_perm(f"i18n.translate_{language.replace('-', '_')}")
+    ]
+
+
 class _TranslationStatusFormBase(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        excluded = set(self._meta.exclude or ())
+        for language in target_languages():
+            if status_field_name(language) in excluded:  # the user may not publish
+                self.fields.pop(status_field_name(language), None)
         states = get_states(self.instance) if self.instance.pk else {}
         for language, state in states.items():
             name = status_field_name(language)
             if name in self.fields:
                 self.fields[name].initial = state.status
+
+    def publish_problems(self, language: str) -> list[str]:
+        """Why this object's ``language`` version may not be published (hook for models)."""
+        return translation_invariant_problems(self.instance, language)
+
+    def _post_clean(self) -> None:
+        """Publishing gate: a language newly set to published must pass ``publish_problems``."""
+        super()._post_clean()
+        states = get_states(self.instance) if self.instance.pk else {}
+        for language, status in self.translation_statuses().items():
+            previous = states[language].status if language in states else None
+            if status == TranslationState.Status.PUBLISHED and previous != status:
+                for problem in self.publish_problems(language):
+                    self.add_error(status_field_name(language), problem)
 
     def translation_statuses(self) -> dict[str, str]:
         return {
@@ -106,7 +143,61 @@ class TranslatedContentAdmin(TabbedTranslationAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f not in status_fields]})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        return [*fieldsets, (_("Translation publishing"), {"fields": status_fields})]
+        publishing = status_fields if can_publish_translations(request.user) else ["publishing"]
+        return [*fieldsets, (_("Translation publishing"), {"fields": publishing})]
+
+    def get_readonly_fields(self, request, obj=None):
+        """What this user may not edit: other languages' fields for translators, and so on.
+
+        Source-language and untranslated fields need the model's add permission
+        (Editors, Publishers); the fields of a target language need
+        ``i18n.translate_<lang>``; publishing statuses need ``i18n.publish_translation``.
+        """
+        readonly = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if not can_publish_translations(user):
+            readonly += [status_field_name(language) for language in target_languages()]
+            readonly.append("publishing")
+        if obj is None:
+            return readonly
+        opts = self.model._meta
+        writes_source = user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+        languages = translator_languages(user)
+        originals = set(translated_fields(self.model))
+        derived = {
+            localized(name, code)
+            for name in derived_fields(self.model)
+            for code in language_codes()
+        }
+        for field in [*opts.fields, *opts.many_to_many]:
+            if not field.editable or field.primary_key or field.name in originals | derived:
+                continue
+            language = getattr(field, "language", None)
+            if language is None or language == source_language():
+                allowed = writes_source
+            else:
+                allowed = language in languages
+            if not allowed and field.name not in readonly:
+                readonly.append(field.name)
+        return readonly
+
+    @admin.display(description=_("Publishing status"))
+    def publishing(self, obj) -> str:
+        """The per-language statuses, for users who may not change them."""
+        states = get_states(obj) if obj is not None and obj.pk else {}
+        return format_html_join(
+            ", ",
+            "{}: {}",
+            (
+                (
+                    get_language(language).name,
+                    states[language].get_status_display()
+                    if language in states
+                    else TranslationState.Status.DRAFT.label,
+                )
+                for language in target_languages()
+            ),
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -415,3 +415,45 @@ def test_imports_and_publishing_are_revisions_too(disclaimer):
     article_publish(article=article)
     comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
     assert comments == ["Published"]
+
+
+# Translators
+
+
+def test_arabic_translators_edit_arabic_fields_only(client, disclaimer):
+    article = ArticleFactory(title_en="English title", status=Article.Status.PUBLISHED)
+    client.force_login(staff("Translators: Arabic"))
+    page = client.get(change_url(article))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "title_ar" in form.fields
+    for forbidden in ("title_en", "title_uk", "status", "published_at", "translation_status_ar"):
+        assert forbidden not in form.fields
+    data = admin_form_data(page, title_ar="عنوان", title_en="Hacked", title_uk="Зламано")
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert (article.title_ar, article.title_en, article.title_uk) == (
+        "عنوان",
+        "English title",
+        None,
+    )
+    assert not translation_report(article, "ar").published
+
+
+def test_translators_cannot_add_articles(client):
+    client.force_login(staff("Translators: Ukrainian"))
+    assert client.get(reverse("admin:articles_article_add")).status_code == 403
+
+
+def test_a_topic_language_with_wrong_numbers_cannot_be_published(admin_client):
+    from tests.factories import TopicFactory
+
+    topic = translate(
+        TopicFactory(name_en="Phase 2 trials"), "ar", publish=False, name="تجارب المرحلة 3"
+    )
+    url = reverse("admin:articles_topic_change", args=[topic.pk])
+    response = admin_client.post(
+        url, admin_form_data(admin_client.get(url), translation_status_ar="published")
+    )
+    assert response.status_code == 200
+    assert "name_ar" in str(response.context["adminform"].form.errors)
