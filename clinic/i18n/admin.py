@@ -130,6 +130,9 @@ class TranslationStatusChangeList(ChangeList):
 class TranslatedContentAdmin(TabbedTranslationAdmin):
     form = TranslationStatusForm
 
+    class Media:
+        css = {"all": ["clinic/admin.css"]}
+
     def get_changelist(self, request, **kwargs):
         return TranslationStatusChangeList
 
