@@ -142,3 +142,22 @@ def test_contact_line_number_is_normalised_and_deduplicated_in_the_admin(
 def test_admin_itself_is_right_to_left_in_arabic(admin_client_ar):
     html = admin_client_ar.get(reverse("admin:index")).content.decode()
     assert re.search(r'<html lang="ar" dir="rtl"', html)
+
+
+def test_stale_field_shows_the_english_it_was_translated_from_and_the_change(
+    admin_client, demo_content
+):
+    article = Article.objects.get()
+    article.title_en = article.title_en.replace("may benefit", "can benefit")
+    article.save()
+    html = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert "The English changed since this was translated" in html
+    assert "<del>may</del><ins>can</ins>" in html
+
+
+def test_source_diff_escapes_markup():
+    from clinic.i18n.diff import source_diff_html
+
+    diff = str(source_diff_html("<p>Old <b>text</b></p>", "New <script>x</script> text"))
+    assert "<script>" not in diff
+    assert "<del>Old</del>" in diff

@@ -15,12 +15,13 @@ from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from clinic.i18n.diff import source_diff_html
 from clinic.i18n.languages import get_language, language_codes, source_language, target_languages
 from clinic.i18n.matrix import MatrixCell, matrix_languages, matrix_page
 from clinic.i18n.models import TranslationState
@@ -33,9 +34,12 @@ from clinic.i18n.registry import (
 )
 from clinic.i18n.services import content_save, translation_invariant_problems
 from clinic.i18n.state import (
+    FieldStatus,
     TranslationStateLabel,
     attach_states,
+    field_statuses,
     get_states,
+    source_text,
     translation_report,
 )
 
@@ -76,6 +80,19 @@ class _TranslationStatusFormBase(forms.ModelForm):
             name = status_field_name(language)
             if name in self.fields:
                 self.fields[name].initial = state.status
+            self._show_source_changes(language, state)
+
+    def _show_source_changes(self, language: str, state: TranslationState) -> None:
+        """Under each stale field: the English it was translated from, and what changed."""
+        for name, status in field_statuses(self.instance, language).items():
+            column = localized(name, language)
+            if status != FieldStatus.STALE or column not in self.fields:
+                continue
+            self.fields[column].help_text = format_html(
+                '<div class="source-changed"><strong>{}</strong> {}</div>',
+                _("The English changed since this was translated:"),
+                source_diff_html(state.sources.get(name, ""), source_text(self.instance, name)),
+            )
 
     def publish_problems(self, language: str) -> list[str]:
         """Why this object's ``language`` version may not be published (hook for models)."""
