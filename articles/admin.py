@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -116,7 +116,10 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("current", _("Up to date"))]
+        return [
+            ("overdue", pgettext_lazy("medical review", "Overdue")),
+            ("current", pgettext_lazy("medical review", "Up to date")),
+        ]
 
     def queryset(self, request, queryset):
         overdue = models.Q(last_reviewed__isnull=True) | models.Q(
@@ -188,9 +191,12 @@ class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
         if article is not None and request.method == "GET" and self._review_overdue(article):
             messages.warning(
                 request,
-                gettext(
+                ngettext(
                     "The medical review of this article is overdue: last reviewed %(date)s, "
-                    "reviews are due every %(days)d days."
+                    "reviews are due every %(days)d day.",
+                    "The medical review of this article is overdue: last reviewed %(date)s, "
+                    "reviews are due every %(days)d days.",
+                    settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
                 )
                 % {
                     "date": article.last_reviewed or gettext("never"),
@@ -206,8 +212,10 @@ class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
     @admin.display(description=_("medical review"))
     def review_state(self, article: Article) -> str:
         if self._review_overdue(article):
-            return format_html('<span class="review-overdue">⚠ {}</span>', _("overdue"))
-        return _("up to date")
+            return format_html(
+                '<span class="review-overdue">⚠ {}</span>', pgettext("medical review", "overdue")
+            )
+        return pgettext("medical review", "up to date")
 
     @admin.display(description=_("Preview"))
     def preview_links(self, article: Article) -> str:
@@ -234,15 +242,20 @@ class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
                 )
         if published:
             self.message_user(
-                request, gettext("%(count)d article(s) published.") % {"count": published}
+                request,
+                ngettext("%(count)d article published.", "%(count)d articles published.", published)
+                % {"count": published},
             )
 
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset) -> None:
         for article in queryset:
             article_unpublish(article=article, by=request.user)
+        count = queryset.count()
         self.message_user(
-            request, gettext("%(count)d article(s) unpublished.") % {"count": queryset.count()}
+            request,
+            ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)
+            % {"count": count},
         )
 
     def has_publish_permission(self, request) -> bool:

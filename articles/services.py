@@ -45,7 +45,7 @@ def article_translation_problems(
     published in that language, and the translation must keep the numbers,
     phone numbers, URLs and study identifiers of the English text.
     """
-    name = get_language(language).name
+    name = get_language(language).name_translated
     attach_states(disclaimers)
     problems = []
     for disclaimer in disclaimers:

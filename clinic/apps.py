@@ -7,8 +7,14 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Clinic")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from clinic.permissions import sync_staff_groups_after_migrate
         from clinic.revisions import register_content_models
         from clinic.signals import connect_content_signals
 
         connect_content_signals()
         register_content_models()
+        post_migrate.connect(
+            sync_staff_groups_after_migrate, sender=self, dispatch_uid="staff-groups"
+        )

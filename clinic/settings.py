@@ -160,6 +160,8 @@ STATICFILES_DIRS = [BASE_DIR / "clinic" / "static"]
 
 # REST API (see clinic/api/). JSON only; anonymous, read-only, throttled.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+# Server-side cache of API responses (seconds; 0 turns it off). See clinic/api/response_cache.py.
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -25,6 +25,22 @@ def admin_client_ar(admin_client):
 
 
 @pytest.fixture(autouse=True)
+def _no_response_cache(request, settings):
+    """Tests see the uncached API unless they ask for the ``response_cache`` fixture.
+
+    Content changes bump the content version when their transaction commits,
+    which a test's wrapping transaction never does.
+    """
+    if "response_cache" not in request.fixturenames:
+        settings.API_RESPONSE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def response_cache(settings):
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttling history and the content version live in the cache: start clean."""
     from django.core.cache import cache

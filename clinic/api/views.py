@@ -12,6 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic.api import response_cache
 from clinic.api.examples import CONTACTS_AR
 from clinic.api.serializers import (
     ContactLineSerializer,
@@ -25,12 +26,20 @@ from clinic.i18n.state import attach_states
 from clinic.models import ContactLine, Disclaimer
 
 
+class _CachedResponse(Exception):
+    def __init__(self, response) -> None:
+        super().__init__()
+        self.response = response
+
+
 class ApiViewMixin:
     """Read-only JSON for anonymous clients, in the request language, HTTP-cacheable.
 
     Successful reads get ``Cache-Control: public, max-age=…`` and
     ``Last-Modified``; Django's ConditionalGetMiddleware adds the ``ETag`` and
-    answers matching conditional requests with 304.
+    answers matching conditional requests with 304. Public GETs are kept in the
+    server-side cache (clinic.api.response_cache) after throttling has counted
+    the request.
     """
 
     http_method_names = ["get", "head", "options"]
@@ -43,8 +52,27 @@ class ApiViewMixin:
     def get_last_modified(self) -> datetime | None:
         return current_version().last_modified()
 
+    def _cacheable(self, request) -> bool:
+        return self.public_cache and request.method == "GET" and response_cache.enabled()
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)  # throttling counts cached requests too
+        if self._cacheable(request):
+            self._cache_key, cached = response_cache.lookup(request)
+            if cached is not None:
+                raise _CachedResponse(cached)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _CachedResponse):
+            return exc.response
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
+        if response.get("X-Cache") == "hit":
+            return response
         response = super().finalize_response(request, response, *args, **kwargs)
+        if self._cacheable(request) and response.status_code == 200:
+            response_cache.store(self._cache_key, response)
         if not self.public_cache:
             patch_cache_control(response, private=True, no_store=True)
         elif request.method in ("GET", "HEAD") and response.status_code == 200:

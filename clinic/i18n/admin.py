@@ -15,9 +15,10 @@ from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -116,9 +117,16 @@ class _TranslationStatusFormBase(forms.ModelForm):
         }
 
 
+def _status_label(language: str) -> str:
+    return gettext("%(language)s translation") % {
+        "language": get_language(language).name_translated
+    }
+
+
 def _status_field(language: str) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=_("%(language)s translation") % {"language": get_language(language).name},
+        # Lazy: the form class is built once, the label is read in each request's language.
+        label=lazy(_status_label, str)(language),
         choices=TranslationState.Status.choices,
         initial=TranslationState.Status.DRAFT,
         help_text=_(
@@ -210,7 +218,7 @@ class TranslatedContentAdmin(TabbedTranslationAdmin):
             "{}: {}",
             (
                 (
-                    get_language(language).name,
+                    get_language(language).name_translated,
                     states[language].get_status_display()
                     if language in states
                     else TranslationState.Status.DRAFT.label,

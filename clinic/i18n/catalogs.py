@@ -10,13 +10,14 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.utils.translation import to_locale
 from django.views.i18n import JSONCatalog
 
 from clinic.i18n.languages import target_languages
 
 
 def catalog_paths(language: str) -> tuple[Path, Path]:
-    base = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES"
+    base = Path(settings.LOCALE_PATHS[0]) / to_locale(language) / "LC_MESSAGES"
     return base / "django.po", base / "django.mo"
 
 
@@ -79,7 +80,7 @@ def catalog_drift() -> list[str]:
             shutil.copytree(base_dir / name, copy / name, ignore=ignore)
         shutil.copy2(base_dir / "manage.py", copy / "manage.py")
         command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "--no-location"]
-        command += [f"--locale={language}" for language in target_languages()]
+        command += [f"--locale={to_locale(language)}" for language in target_languages()]
         command += [f"--ignore={pattern}" for pattern in MAKEMESSAGES_IGNORE]
         subprocess.run(
             command,
@@ -90,7 +91,7 @@ def catalog_drift() -> list[str]:
         )
         for language in target_languages():
             committed, _mo = catalog_paths(language)
-            fresh = copy / "locale" / language / "LC_MESSAGES" / "django.po"
+            fresh = copy / "locale" / to_locale(language) / "LC_MESSAGES" / "django.po"
             expected, found = _message_ids(fresh), _message_ids(committed)
             for context, msgid, _plural in sorted(expected - found, key=str):
                 problems.append(f"{committed}: missing “{msgid}” ({context or 'no context'})")

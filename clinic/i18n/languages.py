@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Language:
     @property
     def dir(self) -> str:
         return "rtl" if self.bidi else "ltr"
+
+    @property
+    def name_translated(self) -> str:
+        """The name in the active language ("Arabic", "العربية", "Арабська")."""
+        return gettext(self.name)
 
     @property
     def is_source(self) -> bool:
