@@ -86,6 +86,11 @@ def sync_staff_groups(apps) -> None:
         group.permissions.add(*wanted)
 
 
-def sync_staff_groups_after_migrate(sender, apps, **kwargs) -> None:
-    """``post_migrate`` receiver: a language added since the data migration gets its groups."""
-    sync_staff_groups(apps)
+def sync_staff_groups_after_migrate(sender, apps=None, **kwargs) -> None:
+    """``post_migrate`` receiver: a language added since the data migration gets its groups.
+
+    ``flush`` sends the signal without ``apps``: the live registry is used then.
+    """
+    from django.apps import apps as live_apps
+
+    sync_staff_groups(apps or live_apps)

@@ -7,9 +7,11 @@ from clinic.content_version import bump_version
 
 
 def _content_changed(sender, **kwargs) -> None:
+    """Bump once per transaction (and savepoint), however many rows it changes."""
     connection = transaction.get_connection()
-    pending = [entry[1] for entry in connection.run_on_commit]
-    if bump_version not in pending:
+    savepoints = list(connection.savepoint_ids)
+    pending = [(list(sids), func) for sids, func, *_rest in connection.run_on_commit]
+    if (savepoints, bump_version) not in pending:
         transaction.on_commit(bump_version)
 
 
