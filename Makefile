@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Tests run with DEBUG off, as in production; they need a (throwaway) key.
 TEST_ENV := SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run test lint format messages check-messages
+.PHONY: install run serve test lint format messages check-messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ run: install
 	DEBUG=1 $(MANAGE) load_demo_content
 	@echo "Admin: create a user with 'DEBUG=1 $(MANAGE) createsuperuser', then open http://$(HOST):$(PORT)/admin/"
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+# As in production: gunicorn (gunicorn.conf.py), DEBUG off, WhiteNoise static files.
+# Needs SECRET_KEY (and DATABASE_URL, REDIS_URL, ALLOWED_HOSTS for a real deployment).
+serve: install
+	$(MANAGE) migrate --noinput
+	STATIC_MANIFEST=1 $(MANAGE) collectstatic --noinput --verbosity 0
+	STATIC_MANIFEST=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn clinic.wsgi:application -c gunicorn.conf.py
 
 test: install
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

@@ -25,6 +25,12 @@ def admin_client_ar(admin_client):
 
 
 @pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """The test client speaks plain HTTP; production redirects it (tested on its own)."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def _no_response_cache(request, settings):
     """Tests see the uncached API unless they ask for the ``response_cache`` fixture.
 

@@ -71,3 +71,42 @@ def test_redis_url_selects_the_redis_cache():
 
 def test_languages_live_in_code_with_english_first():
     assert settings_with(DEBUG="1")["languages"] == ["en", "ar", "uk"]
+
+
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "api.clinic.example",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    base = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**base, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_logs_are_json_lines():
+    base = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    code = "import django, logging; django.setup(); logging.getLogger('clinic').warning('hello')"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "clinic.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    assert line["message"] == "hello"
+    assert line["level"] == "WARNING"
+    assert line["logger"] == "clinic"
