@@ -1,4 +1,4 @@
-"""gunicorn settings for `make serve` and production; every value can be set from the environment."""
+"""gunicorn settings for `make serve` and production, each one read from the environment."""
 
 import os
 
