@@ -1,6 +1,7 @@
 import re
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -152,3 +153,26 @@ class Reference(models.Model):
         pattern = self.PATTERNS.get(self.kind)
         if pattern is not None and not re.fullmatch(pattern[0], self.identifier or ""):
             raise ValidationError({"identifier": pattern[1]})
+
+
+class SearchDocument(models.Model):
+    """An article's text as served in one language, for PostgreSQL full-text search.
+
+    Kept current by ``articles.search`` (with fallback and publishing applied,
+    weighted title > summary > body, in the language's search configuration) and
+    indexed with GIN, so a search does not read every article. Unused elsewhere.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_documents")
+    language = models.CharField(max_length=15)
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language"], name="searchdocument_article_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} [{self.language}]"

@@ -71,24 +71,19 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, language: str, text: str) -> "ArticleQuerySet":
         """Articles matching ``text`` in the language served (title, summary, body).
 
-        PostgreSQL: full-text search with the language's configuration, ranked.
+        PostgreSQL: full-text search with the language's configuration in the
+        GIN-indexed search documents (articles.search), ranked.
         Elsewhere: a case-insensitive substring match.
         """
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank
+
+            query = SearchQuery(text, config=search_config(language), search_type="websearch")
+            return self.filter(
+                search_documents__language=language, search_documents__vector=query
+            ).annotate(search_rank=SearchRank(models.F("search_documents__vector"), query))
         queryset = self.localized(language, "title", "summary", "body")
         fields = [localized_name(name) for name in ("title", "summary", "body")]
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            config = search_config(language)
-            vector = (
-                SearchVector(fields[0], weight="A", config=config)
-                + SearchVector(fields[1], weight="B", config=config)
-                + SearchVector(fields[2], weight="C", config=config)
-            )
-            query = SearchQuery(text, config=config, search_type="websearch")
-            return queryset.annotate(
-                search_vector=vector, search_rank=SearchRank(vector, query)
-            ).filter(search_vector=query)
         folded = {f"{field}_folded": Casefold(field) for field in fields}
         condition = Q()
         for name in folded:

@@ -1,0 +1,91 @@
+"""PostgreSQL full-text search documents: one per article and language, GIN-indexed.
+
+A document holds the article's title (weight A), summary (B) and body (C) as
+served in that language, with the same fallback as the API (the published
+translation, else English), in the language's text-search configuration. They
+are refreshed inside the transaction that changes an article or its translation
+state (signals below), so a search never sees other text than the API serves;
+``manage.py search_reindex`` rebuilds them all (after bulk loads or adding a
+language). On other databases nothing is stored: search falls back to a
+substring match.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, models
+from django.db.models import Value
+
+from articles.models import Article, SearchDocument
+from articles.querysets import localized_name
+from clinic.i18n.languages import language_codes, search_config
+
+WEIGHTS = {"title": "A", "summary": "B", "body": "C"}
+
+
+def _document_vector(language: str) -> SearchVector:
+    config = search_config(language)
+    vectors = [
+        SearchVector(localized_name(field), weight=weight, config=config)
+        for field, weight in WEIGHTS.items()
+    ]
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+def search_documents_refresh(article_ids: Iterable[int] | None = None) -> None:
+    """Rebuild the documents of ``article_ids`` (all articles when ``None``), every language."""
+    if connection.vendor != "postgresql":
+        return
+    articles = Article.objects.order_by()
+    if article_ids is not None:
+        articles = articles.filter(pk__in=list(article_ids))
+    table = SearchDocument._meta.db_table
+    for language in language_codes():
+        rows = (
+            articles.localized(language, *WEIGHTS)
+            .annotate(
+                document_language=Value(language, output_field=models.CharField()),
+                document_vector=_document_vector(language),
+            )
+            .values_list("pk", "document_language", "document_vector")
+        )
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (article_id, language, vector) "
+                "SELECT docs.pk, docs.document_language, docs.document_vector "
+                f"FROM ({sql}) AS docs "
+                "ON CONFLICT (article_id, language) DO UPDATE SET vector = EXCLUDED.vector",
+                params,
+            )
+
+
+def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        search_documents_refresh([instance.pk])
+
+
+def _translation_state_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw or instance.content_type.model_class() is not Article:
+        return
+    if Article.objects.filter(pk=instance.object_id).exists():
+        search_documents_refresh([instance.object_id])
+
+
+def connect_search_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from clinic.i18n.models import TranslationState
+
+    if connection.vendor != "postgresql":
+        return
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="search-article")
+    post_save.connect(
+        _translation_state_changed, sender=TranslationState, dispatch_uid="search-state-save"
+    )
+    post_delete.connect(
+        _translation_state_changed, sender=TranslationState, dispatch_uid="search-state-delete"
+    )
