@@ -132,3 +132,21 @@ def test_translated_slugs_are_derived(demo_content):
     )
     assert ARABIC_SCRIPT.search(article.slug_ar)
     assert CYRILLIC.search(article.slug_uk)
+
+
+def test_the_loader_sanitises_what_it_loads(tmp_path, client):
+    import json
+
+    from clinic.services import DEMO_CONTENT, demo_content_load
+
+    data = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
+    data["article"]["body_paragraphs"]["en"][0] = (
+        '<script>alert(1)</script><img src=x onerror="alert(1)">'
+    )
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    demo_content_load(path=path)
+    slug = Article.objects.get().slug_en
+    body = client.get(f"/api/v1/articles/{slug}/").json()["body"]
+    assert "<script" not in body
+    assert "<img" not in body
