@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Tests run with DEBUG off, as in production; they need a (throwaway) key.
 TEST_ENV := SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test lint format messages check-messages
+.PHONY: install run serve test test-browser lint format messages check-messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ serve: install
 
 test: install
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The real-browser admin tests alone (installs Debian's chromium if missing).
+test-browser: install
+	scripts/install-browser
+	$(TEST_ENV) $(BIN)/pytest -m browser tests/browser -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -68,6 +68,8 @@ class ArticleForm(TranslationStatusForm):
         if article.status == Article.Status.PUBLISHED:
             for problem in article_publish_problems(article, self._disclaimers()):
                 self.add_error("status", problem)
+            if article.published_at is None:  # published without a date: now
+                article.published_at = timezone.now()
 
     def publish_problems(self, language: str) -> list[str]:
         return article_translation_problems(self.instance, language, self._disclaimers())

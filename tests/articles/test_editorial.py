@@ -457,3 +457,14 @@ def test_a_topic_language_with_wrong_numbers_cannot_be_published(admin_client):
     )
     assert response.status_code == 200
     assert "name_ar" in str(response.context["adminform"].form.errors)
+
+
+def test_published_without_a_date_is_published_now(admin_client, disclaimer, client):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    response = submit(
+        admin_client, article, status="published", published_at_0="", published_at_1=""
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.published_at is not None
+    assert client.get("/api/v1/articles/").json()["count"] == 1

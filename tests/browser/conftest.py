@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = (
@@ -42,25 +43,46 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(scope="session")
-def _django_orm_beside_playwright():
+@pytest.fixture
+def live_server(request, transactional_db):
+    """pytest-django's live server, one per test, speaking plain HTTP.
+
+    Without DEBUG the settings redirect plain HTTP to HTTPS (``SECURE_SSL_REDIRECT``),
+    and Django's SecurityMiddleware reads that setting once, when the server starts:
+    changing it during a test (as ``tests/conftest.py`` does for the test client) does
+    not reach a server started earlier. So each browser test starts its own server
+    with the redirect off (the browser speaks HTTP to localhost; cookies stay "Secure",
+    which Chromium accepts on localhost).
+    """
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        server = LiveServer(address)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def _django_orm_beside_playwright(monkeypatch):
     """Let the test process use the ORM while Playwright's sync API is running.
 
     Playwright's sync API runs an asyncio event loop in this thread (in a greenlet)
     for as long as it is started. Django sees that loop and refuses every ORM call
-    of the test process (``SynchronousOnlyOperation``): creating users, reading what
-    the admin saved, and pytest-django's own database flush after each test.
-    Nothing here runs concurrently with that loop (Playwright only runs it while a
-    sync call waits), so the check is safely turned off, for the browser tests only:
-    set when the first browser starts, restored at the end of the session.
+    of the test process with ``SynchronousOnlyOperation`` (creating users, reading
+    what the admin saved). Nothing runs concurrently with that loop (Playwright only
+    runs it while a sync call waits), so Django's check is turned off, and only while
+    the browser runs: ``browser`` depends on this fixture, so the variable is removed
+    again after Playwright has stopped.
     """
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -77,6 +99,10 @@ def browser(_django_orm_beside_playwright):
             yield browser
         finally:
             browser.close()
+            # Inside sync_playwright() the test runs in another contextvars context, so
+            # Django's ORM opened its own database connections there: close them before
+            # leaving it, or they stay open (PostgreSQL then cannot drop the test database).
+            connections.close_all()
 
 
 @dataclass
@@ -124,7 +150,7 @@ class PageProblems:
         url = request.url
         if url.startswith(("data:", "blob:", "about:")):
             return
-        if not url.startswith(self.origin):
+        if urlsplit(url).netloc != urlsplit(self.origin).netloc:
             self.foreign_requests.append(url)
 
     def assert_clean(self) -> None:
