@@ -48,9 +48,14 @@ class ISODateTimeField(forms.Field):
         return parsed
 
 
-@extend_schema_field({"type": "string", "example": "2016-04-20"})
+@extend_schema_field({"type": "string", "format": "date", "example": "2016-04-20"})
 class ISODateTimeFilter(django_filters.Filter):
     field_class = ISODateTimeField
+
+
+@extend_schema_field({"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"})
+class SearchFilter(django_filters.CharFilter):
+    """Free text; the NUL character is refused (400), as PostgreSQL cannot store it."""
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -67,7 +72,7 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_published_before",
         help_text="Published on or before this ISO date (the whole day, UTC) or date-time.",
     )
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
         help_text="Search in the request language (title, summary, body).",

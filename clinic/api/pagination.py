@@ -42,6 +42,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_page_size(self, request) -> int:
         return _positive_int(request, "page_size", maximum=MAX_PAGE_SIZE) or self.page_size
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """The documented bounds: ``page`` from 1, ``page_size`` from 1 to 100."""
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": MAX_PAGE_SIZE},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
     def paginate_queryset(self, queryset, request, view=None):
         _positive_int(request, "page")
         return super().paginate_queryset(queryset, request, view)
