@@ -3,6 +3,8 @@ every response as documented, for every operation, parameter and header."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import AnonRateThrottle
 from schemathesis.specs.openapi.checks import negative_data_rejection
@@ -19,6 +21,19 @@ def unthrottled(monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/second"})
 
 
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI app closes database connections after each request; the test's must stay.
+
+    (Django's own test client does the same.)
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
@@ -26,7 +41,9 @@ def unthrottled(monkeypatch):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_every_operation_conforms_to_the_schema(case, demo_content, unthrottled):
+def test_every_operation_conforms_to_the_schema(
+    case, demo_content, unthrottled, keep_test_connection
+):
     # Schema-invalid input gets a 400, or a documented fallback (an empty `lang` is no
     # `lang`): the "negative data must be rejected" check does not apply to those.
     case.call_and_validate(headers=BEHIND_TLS_PROXY, excluded_checks=[negative_data_rejection])
