@@ -76,16 +76,14 @@ def _translation_state_changed(sender, instance, raw: bool = False, **kwargs) ->
 
 
 def connect_search_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_save
 
     from clinic.i18n.models import TranslationState
 
     if connection.vendor != "postgresql":
         return
     post_save.connect(_article_saved, sender=Article, dispatch_uid="search-article")
+    # States are deleted with their article (no refresh then: the documents go too).
     post_save.connect(
         _translation_state_changed, sender=TranslationState, dispatch_uid="search-state-save"
-    )
-    post_delete.connect(
-        _translation_state_changed, sender=TranslationState, dispatch_uid="search-state-delete"
     )
