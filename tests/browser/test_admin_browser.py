@@ -271,3 +271,13 @@ def test_published_without_a_date_is_published_now(
     assert Article.objects.get(title_en=ENGLISH["title"]).published_at is not None
     titles = [item["title"] for item in page.request.get("/api/v1/articles/").json()["results"]]
     assert ENGLISH["title"] in titles
+
+
+def test_api_docs_render_offline_under_the_content_security_policy(
+    open_page, live_server, transactional_db
+):
+    page, problems = open_page()
+    page.goto("/api/docs/")
+    page.locator("text=/api/v1/articles/").first.wait_for()
+    assert "script-src 'self'" in page.request.get("/api/docs/").headers["content-security-policy"]
+    problems.assert_clean()
