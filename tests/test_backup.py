@@ -23,6 +23,7 @@ BACKUP_ARGS = [
     "--exclude=auth.permission",
     "--exclude=sessions",
     "--exclude=admin.logentry",
+    "--exclude=articles.searchdocument",
 ]
 
 
