@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 
-from clinic.i18n.languages import direction, source_language, target_languages
+from clinic.i18n.languages import direction, language_codes, source_language, target_languages
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized, translatable_fields, translated_fields
 from clinic.i18n.state import (
@@ -123,10 +123,19 @@ def localized_expression(
 
 
 def slug_lookup(model: type[models.Model], slug: str, field: str = "slug") -> Q:
-    """SQL: ``slug`` is the row's slug in the source or in a published translation."""
-    condition = Q(**{localized(field, source_language()): slug})
+    """SQL: ``slug`` is the row's slug in the source or in a published translation.
+
+    The candidates are found first by the unique slug index of each language (a
+    subquery the database answers by index, whatever else the query filters on);
+    publishing is then checked on those few rows only.
+    """
+    any_language = Q()
+    for language in language_codes():
+        any_language |= Q(**{localized(field, language): slug})
+    candidates = model._base_manager.filter(any_language).values("pk")
+    published = Q(**{localized(field, source_language()): slug})
     for language in target_languages():
-        condition |= Q(**{localized(field, language): slug}) & Q(
+        published |= Q(**{localized(field, language): slug}) & Q(
             published_translation(model, language)
         )
-    return condition
+    return Q(pk__in=candidates) & published
