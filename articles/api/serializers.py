@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,6 +11,8 @@ from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.registry import localized
 from clinic.i18n.serializers import TranslatedField, TranslatedObjectSerializer, localized_for
 from clinic.i18n.state import is_translation_published
+
+SLUG_PLACEHOLDER = "SLUG-PLACEHOLDER"
 
 
 def published_slugs(article: Article, *, preview: bool = False) -> dict[str, str]:
@@ -45,14 +49,18 @@ class ArticleListSerializer(TranslatedObjectSerializer):
     )
 
     def _url(self, slug: str, language: str) -> str:
-        if token := self.context.get("preview_token"):
-            path = reverse("api:article-preview", kwargs={"token": token})
-        else:
-            path = reverse("api:article-detail", kwargs={"slug": slug})
-        return self.context["request"].build_absolute_uri(f"{path}?lang={language}")
+        """The absolute URL of the article version; reversed once per request, not per link."""
+        if not hasattr(self, "_url_template"):
+            if token := self.context.get("preview_token"):
+                path = reverse("api:article-preview", kwargs={"token": token})
+            else:
+                path = reverse("api:article-detail", kwargs={"slug": SLUG_PLACEHOLDER})
+            self._url_template = self.context["request"].build_absolute_uri(path)
+        url = self._url_template.replace(SLUG_PLACEHOLDER, quote(slug, safe=""))
+        return f"{url}?lang={language}"
 
     def get_url(self, article: Article) -> str:
-        alternates = self.get_alternates(article)
+        alternates = self._alternates(article)
         return alternates.get(
             localized_for(article, self.context).language, alternates["x-default"]
         )
@@ -62,10 +70,16 @@ class ArticleListSerializer(TranslatedObjectSerializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.URLField()))
     def get_alternates(self, article: Article) -> dict[str, str]:
-        versions = published_slugs(article, preview=self.context.get("preview", False))
-        alternates = {language: self._url(slug, language) for language, slug in versions.items()}
-        alternates["x-default"] = alternates[source_language()]
-        return alternates
+        return self._alternates(article)
+
+    def _alternates(self, article: Article) -> dict[str, str]:
+        cached = article.__dict__.get("_alternates")
+        if cached is None:
+            versions = published_slugs(article, preview=self.context.get("preview", False))
+            cached = {language: self._url(slug, language) for language, slug in versions.items()}
+            cached["x-default"] = cached[source_language()]
+            article.__dict__["_alternates"] = cached
+        return cached
 
 
 class ReferenceSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ that works on translations (state, fallback, PO exchange, reports) asks this
 module instead of listing fields itself.
 """
 
+from functools import cache
 from typing import ClassVar
 
 from django.conf import settings
@@ -35,30 +36,36 @@ def _options(model: type[models.Model]) -> ContentTranslationOptions:
     return translator.get_options_for_model(model)
 
 
-def translatable_models() -> list[type[models.Model]]:
+@cache
+def translatable_models() -> tuple[type[models.Model], ...]:
     """Every model whose content is translated, in a stable order."""
     registered = [
         model
         for model in translator.get_registered_models(abstract=False)
         if isinstance(_options(model), ContentTranslationOptions)
     ]
-    return sorted(registered, key=lambda model: model._meta.label)
+    return tuple(sorted(registered, key=lambda model: model._meta.label))
 
 
 def is_translatable(model: type[models.Model]) -> bool:
     return model in translatable_models()
 
 
-def translated_fields(model: type[models.Model]) -> list[str]:
+# Registrations are fixed once Django has started: these answers are computed once.
+
+
+@cache
+def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
     """All fields registered with modeltranslation, derived ones included, in model order."""
     registered = set(_options(model).fields)
-    return [field.name for field in model._meta.fields if field.name in registered]
+    return tuple(field.name for field in model._meta.fields if field.name in registered)
 
 
-def translatable_fields(model: type[models.Model]) -> list[str]:
+@cache
+def translatable_fields(model: type[models.Model]) -> tuple[str, ...]:
     """The fields translators translate: registered fields that are not derived."""
     derived = set(_options(model).derived_fields)
-    return [name for name in translated_fields(model) if name not in derived]
+    return tuple(name for name in translated_fields(model) if name not in derived)
 
 
 def derived_fields(model: type[models.Model]) -> dict[str, str]:
