@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Tests run with DEBUG off, as in production; they need a (throwaway) key.
 TEST_ENV := SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test test-browser lint format messages check-messages
+.PHONY: install run serve test test-browser bench lint format messages check-messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: install
 test-browser: install
 	scripts/install-browser
 	$(TEST_ENV) $(BIN)/pytest -m browser tests/browser -p no:randomly $(PYTEST_ARGS)
+
+# Load benchmark (see bench/README.md): N=1000 by default; `make bench ARGS=--scale` with
+# DATABASE_URL on PostgreSQL for the 1,000 vs 100,000 articles run.
+bench: install
+	$(BIN)/python -m bench.run $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .
