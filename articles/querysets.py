@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from clinic.i18n.db import Casefold
 from clinic.i18n.fallback import localized_expression, published_translation, slug_lookup
-from clinic.i18n.languages import search_config
+from clinic.i18n.languages import language_codes, search_config, source_language
+from clinic.i18n.registry import derived_fields, localized, translated_fields
 
 PUBLISHED_ANNOTATION = "translation_published"
 
@@ -90,8 +91,28 @@ class ArticleQuerySet(models.QuerySet):
             condition |= Q(**{f"{name}__contains": text.casefold()})
         return queryset.annotate(**folded).filter(condition)
 
-    def for_list(self) -> "ArticleQuerySet":
-        return self.prefetch_related("topics")
+    def in_language(self, language: str) -> "ArticleQuerySet":
+        """Load only the text a response in ``language`` can use: that language and the source.
 
-    def for_detail(self) -> "ArticleQuerySet":
-        return self.prefetch_related("topics", "references")
+        The other languages' columns are not read, so rows are much smaller;
+        slugs stay, for ``alternates``. (modeltranslation's own untranslated
+        column cannot be deferred: it rewrites that name to the active language.)
+        """
+        keep = {language, source_language()}
+        derived = set(derived_fields(self.model))
+        unused = [
+            localized(name, code)
+            for name in translated_fields(self.model)
+            if name not in derived
+            for code in language_codes()
+            if code not in keep
+        ]
+        return self.defer(*unused)
+
+    def for_list(self, language: str | None = None) -> "ArticleQuerySet":
+        queryset = self.in_language(language) if language else self
+        return queryset.prefetch_related("topics")
+
+    def for_detail(self, language: str | None = None) -> "ArticleQuerySet":
+        queryset = self.in_language(language) if language else self
+        return queryset.prefetch_related("topics", "references")

@@ -42,7 +42,10 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         articles = Article.objects.published()
-        return articles.for_detail() if self.action == "retrieve" else articles.for_list()
+        language = getattr(self.request, "LANGUAGE_CODE", None)  # None: schema generation
+        if self.action == "retrieve":
+            return articles.for_detail(language)
+        return articles.for_list(language)
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer
