@@ -1,0 +1,1 @@
+"""Performance benchmark of the public API (see bench/README.md). Not part of the app."""

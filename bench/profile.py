@@ -1,0 +1,65 @@
+"""Profile one benchmark endpoint in-process with pyinstrument (uncached, production settings).
+
+    .venv/bin/pip install pyinstrument        # not a project dependency
+    .venv/bin/python -m bench.profile detail  # list, detail, contacts, search, topic, limit
+    .venv/bin/python -m bench.profile list --repeat 50 --html /tmp/list.html
+
+Uses the same database and URLs as bench.run (bench.probe picks them), the
+Django test client and ``API_RESPONSE_CACHE_SECONDS=0``. Prints the call tree of
+``--repeat`` warm requests, and the mean time per request.
+"""
+
+import argparse
+import os
+import secrets
+import sys
+import time
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "endpoint", choices=["list", "detail", "contacts", "search", "topic", "limit"]
+    )
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--html", help="also write pyinstrument's HTML report here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ.setdefault("API_THROTTLE_RATE", "100000000/second")
+    os.environ["API_RESPONSE_CACHE_SECONDS"] = "0"
+    os.environ.pop("DEBUG", None)
+    import django
+
+    django.setup()
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    from bench.probe import HEADERS, endpoints
+
+    path = endpoints()[args.endpoint]
+    client = Client(**HEADERS)
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: HTTP {response.status_code}")
+    profiler = Profiler(interval=0.0005)
+    started = time.perf_counter()
+    profiler.start()
+    for _ in range(args.repeat):
+        client.get(path)
+    profiler.stop()
+    elapsed = (time.perf_counter() - started) / args.repeat
+    sys.stdout.write(
+        profiler.output_text(
+            unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))
+        )
+    )
+    sys.stdout.write(f"\n{args.endpoint}: {elapsed * 1000:.1f} ms per request (profiled)\n")
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as handle:
+            handle.write(profiler.output_html())
+
+
+if __name__ == "__main__":
+    main()
