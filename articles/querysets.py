@@ -66,6 +66,20 @@ class ArticleQuerySet(models.QuerySet):
         """The article whose slug, in English or in a published translation, is ``slug``."""
         return self.filter(slug_lookup(self.model, slug))
 
+    def with_slug_in_any_language(self, slug: str) -> "ArticleQuerySet":
+        """Articles with ``slug`` in any language, published translation or not.
+
+        The candidates of a slug lookup, found by the unique slug index of each
+        language (in a subquery, so the database cannot prefer another index
+        for the rest of the conditions); the caller checks which language
+        versions may be seen (:func:`articles.api.views.choose_by_slug`).
+        """
+        any_language = Q()
+        for language in language_codes():
+            any_language |= Q(**{localized("slug", language): slug})
+        candidates = self.model._base_manager.filter(any_language).values("pk")
+        return self.filter(pk__in=candidates).order_by()
+
     def with_topic(self, slug: str) -> "ArticleQuerySet":
         return self.filter(topics__in=self.model.topics.field.related_model.objects.by_slug(slug))
 

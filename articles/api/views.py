@@ -1,5 +1,4 @@
 from django.core import signing
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -7,7 +6,12 @@ from rest_framework import generics, viewsets
 from rest_framework.response import Response
 
 from articles.api.filters import ArticleFilter
-from articles.api.serializers import ArticleDetailSerializer, ArticleListSerializer, TopicSerializer
+from articles.api.serializers import (
+    ArticleDetailSerializer,
+    ArticleListSerializer,
+    TopicSerializer,
+    published_slugs,
+)
 from articles.models import Article, Topic
 from articles.services import article_from_preview_token
 from clinic.api.errors import ApiError
@@ -15,9 +19,9 @@ from clinic.api.examples import ARTICLE_LIST_AR
 from clinic.api.pagination import PageNumberPagination
 from clinic.api.views import ApiViewMixin, TranslatedListView
 from clinic.i18n.languages import language_codes
-from clinic.i18n.registry import localized
 from clinic.i18n.state import attach_states
 from clinic.models import Disclaimer
+from clinic.querysets import shown_with
 
 
 @extend_schema(tags=["topics"], summary="Topics")
@@ -55,32 +59,49 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         attach_states([*page, *(topic for article in page for topic in article.topics.all())])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def get_object(self) -> Article:
-        slug = self.kwargs["slug"]
-        # A slug may be one article's English slug and another's translated one:
-        # prefer the request language, then the source, then the others.
-        preference = [self.request.LANGUAGE_CODE, *language_codes()]
-        rank = Case(
-            *(
-                When(**{localized("slug", language): slug}, then=Value(position))
-                for position, language in enumerate(preference)
-            ),
-            output_field=IntegerField(),
+    def retrieve(self, request, *args, **kwargs):
+        # Every article with this slug in some language, then in Python the one
+        # whose slug is in a language version the public may see (5 queries in
+        # all: candidates, their topics, references and disclaimers, states).
+        candidates = list(self.get_queryset().with_slug_in_any_language(self.kwargs["slug"]))
+        disclaimers = list(Disclaimer.objects.for_articles([article.pk for article in candidates]))
+        attach_states(
+            [
+                *candidates,
+                *(topic for article in candidates for topic in article.topics.all()),
+                *disclaimers,
+            ]
         )
-        article = (
-            self.get_queryset().by_slug(slug).annotate(slug_rank=rank).order_by("slug_rank").first()
-        )
+        article = choose_by_slug(candidates, self.kwargs["slug"], request.LANGUAGE_CODE)
         if article is None:
             raise Http404
-        return article
-
-    def retrieve(self, request, *args, **kwargs):
-        return article_detail_response(self, self.get_object())
+        return article_detail_response(self, article, shown_with(disclaimers, article))
 
 
-def article_detail_response(view, article: Article, **context) -> Response:
-    disclaimers = list(Disclaimer.objects.for_article(article))
-    attach_states([article, *article.topics.all(), *disclaimers])
+def choose_by_slug(candidates: list[Article], slug: str, language: str) -> Article | None:
+    """The article whose slug is ``slug`` in a language version the public may see.
+
+    A slug may be one article's English slug and another's translated one: the
+    request language wins, then the source, then the other languages in order
+    (the same rule as :func:`clinic.i18n.fallback.slug_lookup` in SQL).
+    """
+    preference = [language, *language_codes()]
+    ranked = [
+        (preference.index(code), article.pk, article)
+        for article in candidates
+        for code, visible in published_slugs(article).items()
+        if visible == slug
+    ]
+    return min(ranked, key=lambda item: item[:2])[2] if ranked else None
+
+
+def article_detail_response(
+    view, article: Article, disclaimers: list[Disclaimer] | None = None, **context
+) -> Response:
+    """The article's detail; states of the article, its topics and disclaimers already loaded."""
+    if disclaimers is None:
+        disclaimers = list(Disclaimer.objects.for_article(article))
+        attach_states([article, *article.topics.all(), *disclaimers])
     context = {**view.get_serializer_context(), "disclaimers": disclaimers, **context}
     return Response(ArticleDetailSerializer(article, context=context).data)
 

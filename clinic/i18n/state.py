@@ -11,11 +11,13 @@ A field is
 Fields whose source text is empty are not counted: there is nothing to translate.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from clinic.i18n.languages import source_language
@@ -79,15 +81,29 @@ class TranslationReport:
         return TranslationStateLabel.CURRENT if self.published else TranslationStateLabel.DRAFT
 
 
-def content_type_q(model: type[models.Model], **lookups) -> models.Q:
-    """Filter translation states by model through a join, not a ContentType lookup.
+@functools.cache
+def _content_type_id(app_label: str, model_name: str) -> models.Subquery:
+    """The id of a model's content type, as a scalar subquery (built once per model).
 
-    Keeps query counts independent of Django's ContentType cache.
+    Not Django's ContentType cache (whether it is warm would change query counts)
+    and not a join (PostgreSQL then scans every state of the model): the
+    database computes the id once per query and uses the unique index on
+    (content_type, object_id, language). Querysets copy expressions they use,
+    so one instance serves every query.
     """
-    opts = model._meta.concrete_model._meta
-    return models.Q(
-        content_type__app_label=opts.app_label, content_type__model=opts.model_name, **lookups
+    return models.Subquery(
+        ContentType.objects.filter(app_label=app_label, model=model_name).values("pk")[:1]
     )
+
+
+def _model_key(model: type[models.Model]) -> tuple[str, str]:
+    opts = model._meta.concrete_model._meta
+    return opts.app_label, opts.model_name
+
+
+def content_type_q(model: type[models.Model], **lookups) -> models.Q:
+    """Filter translation states by model (see :func:`_content_type_id`)."""
+    return models.Q(content_type_id=_content_type_id(*_model_key(model)), **lookups)
 
 
 def attach_states(objects: Iterable[models.Model]) -> None:
@@ -100,22 +116,19 @@ def attach_states(objects: Iterable[models.Model]) -> None:
     for obj in objects:
         if obj.pk is None:
             continue
-        opts = obj._meta.concrete_model._meta
-        by_type[(opts.app_label, opts.model_name)][obj.pk] = obj
+        by_type[_model_key(type(obj))][obj.pk] = obj
         setattr(obj, STATES_ATTR, {})
     if not by_type:
         return
     condition = models.Q()
-    for (app_label, model_name), by_pk in by_type.items():
-        condition |= models.Q(
-            content_type__app_label=app_label,
-            content_type__model=model_name,
-            object_id__in=list(by_pk),
-        )
-    states = TranslationState.objects.filter(condition).select_related("content_type")
+    for key, by_pk in by_type.items():
+        condition |= models.Q(content_type_id=_content_type_id(*key), object_id__in=list(by_pk))
+    # The content type's natural key says which model a row belongs to.
+    states = TranslationState.objects.filter(condition).annotate(
+        _app_label=models.F("content_type__app_label"), _model=models.F("content_type__model")
+    )
     for state in states:
-        key = (state.content_type.app_label, state.content_type.model)
-        obj = by_type[key].get(state.object_id)
+        obj = by_type[(state._app_label, state._model)].get(state.object_id)
         if obj is not None:
             getattr(obj, STATES_ATTR)[state.language] = state
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from clinic.models import Disclaimer
 from tests.factories import (
     ArticleFactory,
     DisclaimerFactory,
@@ -158,6 +159,28 @@ def test_slug_of_an_unpublished_translation_finds_nothing(api):
     article = translate(ArticleFactory(), "ar", publish=False, **ARABIC)
     assert api.get_json(detail(article.slug_ar)).status_code == 404
     assert api.get_json(detail(article.slug_en)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "published", "expected"),
+    [("ar", True, "translated"), ("en", True, "english"), ("ar", False, "english")],
+)
+def test_a_slug_shared_by_two_articles_prefers_the_request_language(
+    api, language, published, expected
+):
+    """One article's English slug is another's Arabic slug: the request language decides."""
+    english = ArticleFactory(title_en="Shared", slug_en="shared-slug")
+    translated = translate(
+        ArticleFactory(title_en="Other"), "ar", publish=published, **{**ARABIC, "slug": "shared-slug"}
+    )
+    own = DisclaimerFactory(applies_to=Disclaimer.AppliesTo.SITE, key="english-only")
+    english.disclaimers.add(own)
+    data = api.get_json(detail("shared-slug"), lang=language).json()
+    chosen = {"english": english, "translated": translated}[expected]
+    assert data["alternates"]["en"] == f"http://testserver{detail(chosen.slug_en)}?lang=en"
+    assert data["title"] == (ARABIC["title"] if expected == "translated" else "Shared")
+    keys = [item["key"] for item in data["disclaimers"]]
+    assert ("english-only" in keys) == (expected == "english")
 
 
 def test_unknown_slug_is_a_json_404(api):
