@@ -4,13 +4,17 @@ A document holds the article's title (weight A), summary (B) and body (C) as
 served in that language, with the same fallback as the API (the published
 translation, else English), in the language's text-search configuration. They
 are refreshed inside the transaction that changes an article or its translation
-state (signals below), so a search never sees other text than the API serves;
+state (signals below), so a search never sees other text than the API serves
+(writes of many articles, like a PO import, refresh theirs once at the end of the
+transaction with ``search_documents_deferred``);
 ``manage.py search_reindex`` rebuilds them all (after bulk loads or adding a
 language). On other databases nothing is stored: search falls back to a
 substring match.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models
@@ -21,6 +25,9 @@ from articles.querysets import localized_name
 from clinic.i18n.languages import language_codes, search_config
 
 WEIGHTS = {"title": "A", "summary": "B", "body": "C"}
+
+# The ids of articles saved inside search_documents_deferred(), or None outside it.
+_deferred: ContextVar[set[int] | None] = ContextVar("search_documents_deferred", default=None)
 
 
 def _document_vector(language: str) -> SearchVector:
@@ -63,15 +70,46 @@ def search_documents_refresh(article_ids: Iterable[int] | None = None) -> None:
             )
 
 
+@contextmanager
+def search_documents_deferred() -> Iterator[None]:
+    """Refresh the documents of the articles saved inside once, when the block ends.
+
+    For writes of many articles (a PO import): each save would otherwise refresh
+    its article's documents, twice with its translation state. Use it inside the
+    transaction of the writes, so the documents still change with the content or
+    not at all; if the block raises, nothing is refreshed. Nested blocks refresh
+    with the outermost.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    saved: set[int] = set()
+    token = _deferred.set(saved)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if saved:
+        search_documents_refresh(sorted(saved))
+
+
 def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
-    if not raw:
+    if raw:
+        return
+    saved = _deferred.get()
+    if saved is None:
         search_documents_refresh([instance.pk])
+    else:
+        saved.add(instance.pk)
 
 
 def _translation_state_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw or instance.content_type.model_class() is not Article:
         return
-    if Article.objects.filter(pk=instance.object_id).exists():
+    saved = _deferred.get()
+    if saved is not None:
+        saved.add(instance.object_id)  # the refresh leaves out articles deleted meanwhile
+    elif Article.objects.filter(pk=instance.object_id).exists():
         search_documents_refresh([instance.object_id])
 
 

@@ -114,4 +114,4 @@ def preview_token(article: Article) -> str:
 def article_from_preview_token(token: str) -> Article:
     """The article of a valid, unexpired token; raises ``signing.BadSignature`` otherwise."""
     data = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.PREVIEW_MAX_AGE)
-    return Article.objects.for_detail().get(pk=data["article"])
+    return Article.objects.for_api().get(pk=data["article"])

@@ -174,6 +174,8 @@ STORAGES = {
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # Server-side cache of API responses (seconds; 0 turns it off). See clinic/api/response_cache.py.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
+# Totals of paginated lists, kept per content version (seconds; 0 counts every time).
+API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 300)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

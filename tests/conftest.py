@@ -32,18 +32,27 @@ def _plain_http(settings):
 
 @pytest.fixture(autouse=True)
 def _no_response_cache(request, settings):
-    """Tests see the uncached API unless they ask for the ``response_cache`` fixture.
+    """Tests see the uncached API unless they ask for ``response_cache`` (or ``count_cache``).
 
     Content changes bump the content version when their transaction commits,
     which a test's wrapping transaction never does.
     """
     if "response_cache" not in request.fixturenames:
         settings.API_RESPONSE_CACHE_SECONDS = 0
+        if "count_cache" not in request.fixturenames:
+            settings.API_COUNT_CACHE_SECONDS = 0
 
 
 @pytest.fixture
 def response_cache(settings):
     settings.API_RESPONSE_CACHE_SECONDS = 300
+    settings.API_COUNT_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def count_cache(settings):
+    """List totals cached per content version; responses are not."""
+    settings.API_COUNT_CACHE_SECONDS = 300
 
 
 @pytest.fixture(autouse=True)

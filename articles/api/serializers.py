@@ -38,7 +38,7 @@ class ArticleListSerializer(TranslatedObjectSerializer):
     url = serializers.SerializerMethodField(help_text="This article in the language served.")
     title = TranslatedField()
     summary = TranslatedField()
-    topics = TopicSerializer(many=True)
+    topics = TopicSerializer(many=True, source="topic_list")
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     available_languages = serializers.SerializerMethodField(

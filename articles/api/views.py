@@ -13,6 +13,7 @@ from articles.api.serializers import (
     published_slugs,
 )
 from articles.models import Article, Topic
+from articles.querysets import load_topics
 from articles.services import article_from_preview_token
 from clinic.api.errors import ApiError
 from clinic.api.examples import ARTICLE_LIST_AR
@@ -47,31 +48,26 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         articles = Article.objects.published()
         language = getattr(self.request, "LANGUAGE_CODE", None)  # None: schema generation
-        if self.action == "retrieve":
-            return articles.for_detail(language)
-        return articles.for_list(language)
+        return articles.for_api(language)
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_states([*page, *(topic for article in page for topic in article.topics.all())])
+        attach_states([*page, *load_topics(page)])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         # Every article with this slug in some language, then in Python the one
         # whose slug is in a language version the public may see (5 queries in
-        # all: candidates, their topics, references and disclaimers, states).
+        # all: candidates, their topics, disclaimers and states, references).
         candidates = list(self.get_queryset().with_slug_in_any_language(self.kwargs["slug"]))
+        if not candidates:
+            raise Http404
+        topics = load_topics(candidates)
         disclaimers = list(Disclaimer.objects.for_articles([article.pk for article in candidates]))
-        attach_states(
-            [
-                *candidates,
-                *(topic for article in candidates for topic in article.topics.all()),
-                *disclaimers,
-            ]
-        )
+        attach_states([*candidates, *topics, *disclaimers])
         article = choose_by_slug(candidates, self.kwargs["slug"], request.LANGUAGE_CODE)
         if article is None:
             raise Http404
@@ -101,7 +97,7 @@ def article_detail_response(
     """The article's detail; states of the article, its topics and disclaimers already loaded."""
     if disclaimers is None:
         disclaimers = list(Disclaimer.objects.for_article(article))
-        attach_states([article, *article.topics.all(), *disclaimers])
+        attach_states([article, *load_topics([article]), *disclaimers])
     context = {**view.get_serializer_context(), "disclaimers": disclaimers, **context}
     return Response(ArticleDetailSerializer(article, context=context).data)
 

@@ -1,7 +1,17 @@
+"""Page numbers for API lists, with the total counted once per content version."""
+
+import functools
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 
 from clinic.api.errors import ApiError
+from clinic.api.response_cache import timeout_within, versioned_key
+from clinic.content_version import current_version
 
 MAX_PAGE_SIZE = 100
 
@@ -29,10 +39,43 @@ def _positive_int(request, name: str, *, maximum: int | None = None) -> int | No
     return value
 
 
+class CachedCountPaginator(Paginator):
+    """Django's paginator, with the total kept in the cache under ``count_key``.
+
+    An exact ``COUNT(*)`` reads every matching row, so it grows with the
+    table; the key holds the content version (see :func:`count_key`), so a
+    count is never served after a change or a scheduled article going live.
+    """
+
+    def __init__(self, *args, count_key: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return super().count
+        count = cache.get(self.count_key)
+        if count is None:
+            count = super().count
+            timeout = timeout_within(current_version(), settings.API_COUNT_CACHE_SECONDS)
+            cache.set(self.count_key, count, timeout=timeout)
+        return count
+
+
+def count_key(request) -> str | None:
+    """The count's key: the list's path, filters and language (not the page) in this version."""
+    if settings.API_COUNT_CACHE_SECONDS <= 0:
+        return None
+    ignore = frozenset({"page", "page_size", "ordering"})
+    return versioned_key("api-count", request, current_version(), ignore)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """``page`` (from 1) and ``page_size`` (1 to 100, default 20); anything else is a 400.
 
-    A page past the end is a 404.
+    A page past the end is a 404. The total is counted once per content version
+    and list (:class:`CachedCountPaginator`).
     """
 
     page_size = 20
@@ -55,4 +98,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         _positive_int(request, "page")
+        self.django_paginator_class = functools.partial(
+            CachedCountPaginator, count_key=count_key(request)
+        )
         return super().paginate_queryset(queryset, request, view)

@@ -26,19 +26,29 @@ def enabled() -> bool:
     return settings.API_RESPONSE_CACHE_SECONDS > 0
 
 
-def cache_key(request, version: ContentVersion) -> str:
+def versioned_key(
+    prefix: str, request, version: ContentVersion, ignore: frozenset[str] = frozenset()
+) -> str:
+    """A key of ``request`` within ``version``: path, sorted query (but ``ignore``), language."""
     query = sorted(
-        (key, value) for key, values in request.GET.lists() if key != "lang" for value in values
+        (key, value)
+        for key, values in request.GET.lists()
+        if key != "lang" and key not in ignore
+        for value in values
     )
     raw = f"{request.path}?{urlencode(query)}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     points = version.passed_schedule_points()
-    return f"api-response:{version.token}:{points}:{request.LANGUAGE_CODE}:{digest}"
+    return f"{prefix}:{version.token}:{points}:{request.LANGUAGE_CODE}:{digest}"
 
 
-def _timeout(version: ContentVersion) -> int:
-    """Seconds to keep an entry: the setting, or less if a scheduled article goes live sooner."""
-    timeout = settings.API_RESPONSE_CACHE_SECONDS
+def cache_key(request, version: ContentVersion) -> str:
+    return versioned_key("api-response", request, version)
+
+
+def timeout_within(version: ContentVersion, seconds: int) -> int:
+    """``seconds``, or less if a scheduled article goes live sooner (never a stale entry)."""
+    timeout = seconds
     now = timezone.now()
     upcoming = [moment for moment in version.scheduled or () if moment > now]
     if upcoming:
@@ -70,7 +80,11 @@ def store(key: str, response) -> None:
                 name: rendered[name] for name in CACHED_HEADERS if rendered.has_header(name)
             },
         }
-        cache.set(key, entry, timeout=_timeout(current_version()))
+        cache.set(
+            key,
+            entry,
+            timeout=timeout_within(current_version(), settings.API_RESPONSE_CACHE_SECONDS),
+        )
 
     response["X-Cache"] = "miss"
     response.add_post_render_callback(keep)

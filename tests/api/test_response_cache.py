@@ -143,6 +143,36 @@ def test_a_scheduled_article_appears_when_its_time_passes(api, response_cache, c
     assert response.json()["count"] == 1
 
 
+# List totals (counted once per content version)
+
+
+def test_a_list_total_is_counted_once_per_version(api, count_cache, django_assert_num_queries):
+    for n in range(3):
+        ArticleFactory(title_en=f"Article {n}")
+    first = api.get_json(LIST, page_size="2")
+    with django_assert_num_queries(3):  # the page, its topics, their states: no COUNT
+        second = api.get_json(LIST, page_size="2", page="2", ordering="title")
+    assert first.json()["count"] == second.json()["count"] == 3
+
+
+def test_a_list_total_follows_every_change(api, count_cache, committed):
+    filtered = {"q": "Stem"}
+    assert api.get_json(LIST, **filtered).json()["count"] == 0
+    article = committed(ArticleFactory, title_en="Stem cells")
+    assert api.get_json(LIST, **filtered).json()["count"] == 1
+    assert api.get_json(LIST, q="Other").json()["count"] == 0  # each filter has its own total
+    committed(article_unpublish, article=article)
+    assert api.get_json(LIST, **filtered).json()["count"] == 0
+
+
+def test_a_list_total_counts_a_scheduled_article_once_its_time_passes(api, count_cache, committed):
+    soon = timezone.now() + timedelta(minutes=10)
+    committed(ArticleFactory, title_en="Scheduled", published_at=soon)
+    assert api.get_json(LIST).json()["count"] == 0
+    with mock.patch("django.utils.timezone.now", return_value=soon + timedelta(seconds=1)):
+        assert api.get_json(LIST).json()["count"] == 1
+
+
 @pytest.mark.skipif(
     not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL"),
     reason="needs PostgreSQL and Redis (CI runs it with DATABASE_URL and REDIS_URL)",
