@@ -108,6 +108,8 @@ class ArticleQuerySet(models.QuerySet):
         The other languages' columns are not read, so rows are much smaller;
         slugs stay, for ``alternates``. (modeltranslation's own untranslated
         column cannot be deferred: it rewrites that name to the active language.)
+        Bodies stay even for lists: which fields fall back or are stale is
+        reported for the whole article.
         """
         keep = {language, source_language()}
         derived = set(derived_fields(self.model))

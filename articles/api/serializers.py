@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -13,6 +14,12 @@ from clinic.i18n.serializers import TranslatedField, TranslatedObjectSerializer,
 from clinic.i18n.state import is_translation_published
 
 SLUG_PLACEHOLDER = "SLUG-PLACEHOLDER"
+
+
+@functools.lru_cache(maxsize=4096)
+def quoted(slug: str) -> str:
+    """A slug as a path segment (percent-encoded; Arabic and Ukrainian slugs are long to encode)."""
+    return quote(slug, safe="")
 
 
 def published_slugs(article: Article, *, preview: bool = False) -> dict[str, str]:
@@ -56,7 +63,7 @@ class ArticleListSerializer(TranslatedObjectSerializer):
             else:
                 path = reverse("api:article-detail", kwargs={"slug": SLUG_PLACEHOLDER})
             self._url_template = self.context["request"].build_absolute_uri(path)
-        url = self._url_template.replace(SLUG_PLACEHOLDER, quote(slug, safe=""))
+        url = self._url_template.replace(SLUG_PLACEHOLDER, quoted(slug))
         return f"{url}?lang={language}"
 
     def get_url(self, article: Article) -> str:

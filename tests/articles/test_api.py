@@ -171,7 +171,10 @@ def test_a_slug_shared_by_two_articles_prefers_the_request_language(
     """One article's English slug is another's Arabic slug: the request language decides."""
     english = ArticleFactory(title_en="Shared", slug_en="shared-slug")
     translated = translate(
-        ArticleFactory(title_en="Other"), "ar", publish=published, **{**ARABIC, "slug": "shared-slug"}
+        ArticleFactory(title_en="Other"),
+        "ar",
+        publish=published,
+        **{**ARABIC, "slug": "shared-slug"},
     )
     own = DisclaimerFactory(applies_to=Disclaimer.AppliesTo.SITE, key="english-only")
     english.disclaimers.add(own)
