@@ -31,7 +31,7 @@ def article_json_ld(article: Article, text: Localized, *, url: str) -> dict:
             "studyLocation": {"@type": "Place", "name": article.presented_place}
             if article.presented_place
             else None,
-            "identifier": [reference.identifier for reference in article.references.all()] or None,
+            "identifier": [reference.identifier for reference in article.reference_list] or None,
         }
     )
     page = _without_empty(

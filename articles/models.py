@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django.contrib.contenttypes.fields import GenericRelation
@@ -119,6 +120,11 @@ class Article(models.Model):
         if TOPICS_ATTR not in self.__dict__:
             self.__dict__[TOPICS_ATTR] = list(self.topics.all())
         return self.__dict__[TOPICS_ATTR]
+
+    @functools.cached_property
+    def reference_list(self) -> list["Reference"]:
+        """The references, read once (the study and the JSON-LD both list them)."""
+        return list(self.references.all())
 
 
 class Reference(models.Model):

@@ -10,7 +10,12 @@ from articles.models import Article, Reference
 from clinic.api.serializers import DisclaimerSerializer
 from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.registry import localized
-from clinic.i18n.serializers import TranslatedField, TranslatedObjectSerializer, localized_for
+from clinic.i18n.serializers import (
+    TranslatedField,
+    TranslatedObjectSerializer,
+    localized_for,
+    translation_info,
+)
 from clinic.i18n.state import is_translation_published
 
 SLUG_PLACEHOLDER = "SLUG-PLACEHOLDER"
@@ -39,6 +44,14 @@ class TopicSerializer(TranslatedObjectSerializer):
     slug = TranslatedField()
     name = TranslatedField()
 
+    def to_representation(self, topic) -> dict:
+        text = localized_for(topic, self.context)
+        return {**translation_info(text), "slug": text.values["slug"], "name": text.values["name"]}
+
+
+def _datetime(field: serializers.Field, value) -> str | None:
+    return None if value is None else field.to_representation(value)
+
 
 class ArticleListSerializer(TranslatedObjectSerializer):
     slug = TranslatedField(help_text="Slug in the language served; any language's slug works.")
@@ -54,6 +67,23 @@ class ArticleListSerializer(TranslatedObjectSerializer):
     alternates = serializers.SerializerMethodField(
         help_text="Language (and x-default) → absolute URL of that version, for hreflang."
     )
+
+    def to_representation(self, article: Article) -> dict:
+        text = localized_for(article, self.context)
+        fields = self.fields
+        topics = fields["topics"].child
+        return {
+            **translation_info(text),
+            "slug": text.values["slug"],
+            "url": self.get_url(article),
+            "title": text.values["title"],
+            "summary": text.values["summary"],
+            "topics": [topics.to_representation(topic) for topic in article.topic_list],
+            "published_at": _datetime(fields["published_at"], article.published_at),
+            "updated_at": _datetime(fields["updated_at"], article.updated_at),
+            "available_languages": self.get_available_languages(article),
+            "alternates": self._alternates(article),
+        }
 
     def _url(self, slug: str, language: str) -> str:
         """The absolute URL of the article version; reversed once per request, not per link."""
@@ -94,6 +124,13 @@ class ReferenceSerializer(serializers.ModelSerializer):
         model = Reference
         fields = ["kind", "identifier", "url"]
 
+    def to_representation(self, reference: Reference) -> dict:
+        return {"kind": reference.kind, "identifier": reference.identifier, "url": reference.url}
+
+
+def _date(value) -> str | None:
+    return None if value is None else value.isoformat()
+
 
 class StudySerializer(serializers.Serializer):
     condition = TranslatedField()
@@ -108,7 +145,7 @@ class StudySerializer(serializers.Serializer):
     presented_at = serializers.CharField()
     presented_on = serializers.DateField(allow_null=True)
     presented_place = serializers.CharField()
-    references = ReferenceSerializer(many=True)
+    references = ReferenceSerializer(many=True, source="reference_list")
 
 
 class MedicalReviewSerializer(serializers.Serializer):
@@ -127,11 +164,40 @@ class ArticleDetailSerializer(ArticleListSerializer):
         help_text="schema.org NewsArticle about a MedicalTrial, in the language served."
     )
 
+    def to_representation(self, article: Article) -> dict:
+        text = localized_for(article, self.context)
+        fields = self.fields
+        references = fields["study"].fields["references"].child
+        return {
+            **super().to_representation(article),
+            "body": text.values["body"],
+            "seo_title": text.values["seo_title"],
+            "seo_description": text.values["seo_description"],
+            "study": {
+                "condition": text.values["condition"],
+                "intervention": text.values["intervention"],
+                "phase": article.phase,
+                "phase_label": str(article.get_phase_display()),
+                "enrollment": article.enrollment,
+                "institution": article.institution,
+                "lead_investigator": article.lead_investigator,
+                "presented_at": article.presented_at,
+                "presented_on": _date(article.presented_on),
+                "presented_place": article.presented_place,
+                "references": [references.to_representation(ref) for ref in article.reference_list],
+            },
+            "medical_review": {
+                "reviewer": article.medical_reviewer,
+                "last_reviewed": _date(article.last_reviewed),
+            },
+            "disclaimers": self.get_disclaimers(article),
+            "json_ld": self.get_json_ld(article),
+        }
+
     @extend_schema_field(DisclaimerSerializer(many=True))
     def get_disclaimers(self, article: Article) -> list[dict]:
-        return DisclaimerSerializer(
-            self.context["disclaimers"], many=True, context=self.context
-        ).data
+        serializer = DisclaimerSerializer(context=self.context)
+        return [serializer.to_representation(item) for item in self.context["disclaimers"]]
 
     @extend_schema_field(serializers.DictField())
     def get_json_ld(self, article: Article) -> dict:

@@ -3,7 +3,12 @@ from rest_framework import serializers
 
 from clinic.i18n.completeness import completeness_by_type
 from clinic.i18n.languages import Language, fallback_chain
-from clinic.i18n.serializers import TranslatedField, TranslatedObjectSerializer
+from clinic.i18n.serializers import (
+    TranslatedField,
+    TranslatedObjectSerializer,
+    localized_for,
+    translation_info,
+)
 
 
 class ContactLineSerializer(TranslatedObjectSerializer):
@@ -21,6 +26,15 @@ class DisclaimerSerializer(TranslatedObjectSerializer):
     key = serializers.SlugField(help_text="Stable identifier, e.g. treatment-results.")
     applies_to = serializers.CharField()
     text = TranslatedField()
+
+    def to_representation(self, disclaimer) -> dict:
+        text = localized_for(disclaimer, self.context)
+        return {
+            **translation_info(text),
+            "key": disclaimer.key,
+            "applies_to": disclaimer.applies_to,
+            "text": text.values["text"],
+        }
 
 
 class CompletenessSerializer(serializers.Serializer):

@@ -40,8 +40,23 @@ class TranslationInfoSerializer(serializers.Serializer):
     )
 
 
+def translation_info(text: Localized) -> dict:
+    """``language``, ``dir`` and ``translation`` of one object's representation."""
+    return {
+        "language": text.language,
+        "dir": text.dir,
+        "translation": {"fallback_fields": text.fallback_fields, "stale_fields": text.stale_fields},
+    }
+
+
 class TranslatedObjectSerializer(serializers.Serializer):
-    """Base for every translated object: adds ``language``, ``dir`` and ``translation``."""
+    """Base for every translated object: adds ``language``, ``dir`` and ``translation``.
+
+    The declared fields document the shape (OpenAPI). Serializers of the hot
+    read paths write their ``to_representation`` out by hand, as plain dicts,
+    a few times faster than DRF's field-by-field walk; tests compare each with
+    DRF's own output for the same object (tests/api/test_representations.py).
+    """
 
     language = serializers.SerializerMethodField(help_text="Language of the text.")
     dir = serializers.SerializerMethodField(help_text="Direction of the text: ltr or rtl.")
