@@ -55,7 +55,7 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_states([*page, *load_topics(page)])
+        attach_states([*page, *load_topics(page)], serving=request.LANGUAGE_CODE)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -67,7 +67,7 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             raise Http404
         topics = load_topics(candidates)
         disclaimers = list(Disclaimer.objects.for_articles([article.pk for article in candidates]))
-        attach_states([*candidates, *topics, *disclaimers])
+        attach_states([*candidates, *topics, *disclaimers], serving=request.LANGUAGE_CODE)
         article = choose_by_slug(candidates, self.kwargs["slug"], request.LANGUAGE_CODE)
         if article is None:
             raise Http404

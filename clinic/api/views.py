@@ -91,7 +91,7 @@ class TranslatedListView(ApiViewMixin, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         objects = self.arrange(list(self.get_queryset()))
-        attach_states(objects)
+        attach_states(objects, serving=request.LANGUAGE_CODE)
         return Response(self.get_serializer(objects, many=True).data)
 
     def arrange(self, objects: list) -> list:

@@ -9,6 +9,7 @@ see exactly the text the API would serve (django-modeltranslation's own
 fallback only exists in Python).
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.db import models
@@ -18,9 +19,8 @@ from clinic.i18n.languages import direction, language_codes, source_language, ta
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized, translatable_fields, translated_fields
 from clinic.i18n.state import (
-    FieldStatus,
     content_type_q,
-    field_statuses,
+    get_states,
     is_blank,
     is_translation_published,
 )
@@ -53,29 +53,42 @@ def localize(obj: models.Model, language: str, *, preview: bool = False) -> Loca
     return cache[(language, preview)]
 
 
-def _localize(obj: models.Model, language: str, preview: bool) -> Localized:
+@functools.cache
+def _columns(model: type[models.Model], language: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """(field, source column, ``language`` column, counted?) of each translated field."""
     source = source_language()
-    model = type(obj)
     counted = set(translatable_fields(model))
+    return tuple(
+        (name, localized(name, source), localized(name, language), name in counted)
+        for name in translated_fields(model)
+    )
+
+
+def _localize(obj: models.Model, language: str, preview: bool) -> Localized:
+    # One pass over the fields; the statuses are those of state.field_statuses.
+    source = source_language()
     published = language != source and (preview or is_translation_published(obj, language))
-    statuses = field_statuses(obj, language) if published else {}
+    state = get_states(obj).get(language) if published else None
+    recorded = state.sources if state is not None else {}
     values: dict[str, str] = {}
     fallback: list[str] = []
     stale: list[str] = []
-    for name in translated_fields(model):
-        original = getattr(obj, localized(name, source))
-        text = getattr(obj, localized(name, language)) if published else None
+    with_source = 0
+    for name, source_column, column, counted in _columns(type(obj), language):
+        original = getattr(obj, source_column)
+        has_source = counted and not is_blank(original)
+        with_source += has_source
+        text = getattr(obj, column) if published else None
         if not is_blank(text):
             values[name] = text
-            if statuses.get(name) == FieldStatus.STALE:
+            if has_source and recorded.get(name) != str(original):
                 stale.append(name)
             continue
         values[name] = "" if original is None else original
-        if language != source and name in counted and not is_blank(original):
+        if language != source and has_source:
             fallback.append(name)
     # The text is in ``language`` unless every field with a source fell back.
-    with_source = [name for name in counted if not is_blank(getattr(obj, localized(name, source)))]
-    served_in_language = language == source or len(fallback) < len(with_source)
+    served_in_language = language == source or len(fallback) < with_source
     return Localized(
         language=language if served_in_language else source,
         values=values,

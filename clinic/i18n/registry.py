@@ -80,6 +80,7 @@ def html_fields(model: type[models.Model]) -> tuple[str, ...]:
     return _options(model).html_fields
 
 
+@cache
 def localized(field: str, language: str) -> str:
     """The column holding ``field`` in ``language`` (``title`` → ``title_ar``)."""
     return build_localized_fieldname(field, language)

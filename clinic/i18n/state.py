@@ -106,11 +106,16 @@ def content_type_q(model: type[models.Model], **lookups) -> models.Q:
     return models.Q(content_type_id=_content_type_id(*_model_key(model)), **lookups)
 
 
-def attach_states(objects: Iterable[models.Model]) -> None:
+def attach_states(objects: Iterable[models.Model], *, serving: str | None = None) -> None:
     """Load the translation states of ``objects`` (of any models) in one query.
 
     Afterwards :func:`get_states` answers from memory, so serialising a page of
     articles with their topics costs one query for all their states.
+
+    ``serving``: a response in this language is being built. It needs every
+    state's status but only this language's ``sources`` (a copy of every
+    source text, the largest column): the others are not read (they load on
+    access), nor the states' history columns.
     """
     by_type: dict[tuple[str, str], dict[int, models.Model]] = defaultdict(dict)
     for obj in objects:
@@ -127,7 +132,17 @@ def attach_states(objects: Iterable[models.Model]) -> None:
     states = TranslationState.objects.filter(condition).annotate(
         _app_label=models.F("content_type__app_label"), _model=models.F("content_type__model")
     )
+    if serving is not None:
+        states = states.only("content_type_id", "object_id", "language", "status").annotate(
+            _sources=models.Case(
+                models.When(language=serving, then=models.F("sources")),
+                default=None,
+                output_field=models.JSONField(),
+            )
+        )
     for state in states:
+        if serving is not None and state.language == serving:
+            state.sources = state._sources
         obj = by_type[(state._app_label, state._model)].get(state.object_id)
         if obj is not None:
             getattr(obj, STATES_ATTR)[state.language] = state
