@@ -47,6 +47,10 @@ from clinic.revisions import content_revision
 PROJECT_ID = "clinic-content-api content"
 CHUNK = 500
 ONLY_CHOICES = ("all", "missing", "stale")
+# Strings and comments are written on one line each (a text with newlines still
+# breaks after each): wrapping them at 79 columns with textwrap took most of the
+# time of an export, and gettext tools, Poedit and Weblate read lines of any length.
+WRAP_WIDTH = 0
 
 # A PO line that is not a comment or blank must be a keyword or continuation line
 # with one correctly terminated and escaped string: polib alone accepts truncated
@@ -132,7 +136,7 @@ def translations_export(
     if only not in ONLY_CHOICES:
         raise ValueError(f"--only must be one of {', '.join(ONLY_CHOICES)}.")
     now = timezone.now().strftime("%Y-%m-%d %H:%M%z")
-    po = polib.POFile(wrapwidth=79)
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
     po.header = (
         f"Content translations of the clinic content API into {language}.\n"
         "Translate msgstr; keep numbers, phone numbers, URLs and study identifiers.\n"
@@ -154,30 +158,52 @@ def translations_export(
     }
     for model in select_models(model_names):
         fields = translatable_fields(model)
+        notes = _field_notes(model)
         for chunk in _in_chunks(model._default_manager.order_by("pk")):
             for obj in chunk:
                 statuses = field_statuses(obj, language)
+                names = [
+                    name
+                    for name in fields
+                    if name in statuses and (only == "all" or statuses[name] == only)
+                ]
+                if not names:
+                    continue
+                about, admin = _object_notes(obj)
                 state = get_states(obj).get(language)
-                for name in fields:
-                    status = statuses.get(name)
-                    if status is None or (only != "all" and status != only):
-                        continue
-                    po.append(_entry(obj, name, language, status, state))
+                for name in names:
+                    field_note, html_note = notes[name]
+                    comment = "\n".join(filter(None, [about, field_note, admin, html_note]))
+                    po.append(_entry(obj, name, language, statuses[name], state, comment))
     return po
 
 
-def _entry(obj, name: str, language: str, status: FieldStatus, state) -> polib.POEntry:
-    verbose = obj._meta.get_field(name).verbose_name
-    comments = [f"{obj._meta.verbose_name}: {obj}", f"Field: {verbose} ({name})"]
-    if admin_path := _admin_path(obj):
-        comments.append(f"Admin: {admin_path}")
-    if name in html_fields(type(obj)):
-        comments.append("HTML: keep the markup; it is sanitised on import.")
+def _field_notes(model: type[models.Model]) -> dict[str, tuple[str, str]]:
+    """Each field's comment lines (its label; the HTML note or ""), worked out once per model."""
+    html = html_fields(model)
+    return {
+        name: (
+            f"Field: {model._meta.get_field(name).verbose_name} ({name})",
+            "HTML: keep the markup; it is sanitised on import." if name in html else "",
+        )
+        for name in translatable_fields(model)
+    }
+
+
+def _object_notes(obj: models.Model) -> tuple[str, str]:
+    """The comment lines naming ``obj`` and its admin page (or ""), once per object."""
+    admin_path = _admin_path(obj)
+    return f"{obj._meta.verbose_name}: {obj}", f"Admin: {admin_path}" if admin_path else ""
+
+
+def _entry(
+    obj, name: str, language: str, status: FieldStatus, state, comment: str
+) -> polib.POEntry:
     entry = polib.POEntry(
         msgctxt=entry_context(obj, name),
         msgid=source_text(obj, name),
         msgstr=translated_text(obj, name, language),
-        comment="\n".join(comments),
+        comment=comment,
     )
     if status == FieldStatus.STALE:
         entry.flags.append("fuzzy")

@@ -15,6 +15,7 @@ from articles.models import Article, Topic
 from clinic.i18n.models import TranslationState
 from clinic.i18n.state import FieldStatus, field_statuses
 from clinic.models import ContactLine, Disclaimer
+from tests.factories import translate
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,19 @@ def test_round_trip_without_edits_changes_nothing(demo_content, tmp_path):
     before = snapshot()
     output = import_(tmp_path / "ar.po")
     assert "0 updated, 14 unchanged" in output
+    assert snapshot() == before
+
+
+def test_long_texts_with_quotes_backslashes_tabs_and_newlines_round_trip(demo_content, tmp_path):
+    article = Article.objects.get()
+    article.summary_en = " ".join(['A "quoted" word, a back\\slash and a\ttab;'] * 12) + "\n\nEnd."
+    article.save()
+    summary = " ".join(['كلمة "مقتبسة" وشرطة\\مائلة\tوجدولة؛'] * 12) + "\n\nالنهاية."
+    translate(article, "ar", summary=summary)
+    entry = article_entry(export(tmp_path), "summary")
+    assert (entry.msgid, entry.msgstr) == (article.summary_en, summary)
+    before = snapshot()
+    assert "0 updated, 14 unchanged" in import_(tmp_path / "ar.po")
     assert snapshot() == before
 
 
