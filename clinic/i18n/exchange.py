@@ -55,7 +55,7 @@ WRAP_WIDTH = 0
 # A PO line that is not a comment or blank must be a keyword or continuation line
 # with one correctly terminated and escaped string: polib alone accepts truncated
 # strings, which would import a cut text.
-PO_STRING = r'"(?:[^"\\]|\\[\\"ntrabfv])*"'
+PO_STRING = r'"(?:[^"\\]++|\\[\\"ntrabfv])*+"'
 PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$")
 
 
@@ -338,11 +338,12 @@ def translations_import(
 
     Raises :class:`ImportFailed` (nothing changed) when the file has errors:
     bad syntax or encoding, wrong language, unknown or duplicate entries, or a
-    translation whose numbers, phone numbers, URLs, e-mail addresses or study
-    identifiers differ from its source. Entries whose ``msgid`` no longer equals
-    the current source are conflicts: reported, not applied. Fuzzy and empty
-    entries are skipped. HTML is sanitised, and reported when that removed
-    something.
+    translation to be written whose numbers, phone numbers, URLs, e-mail
+    addresses or study identifiers differ from its source (an entry equal to the
+    current translation, which is current, is unchanged and not checked again).
+    Entries whose ``msgid`` no longer equals the current source are conflicts:
+    reported, not applied. Fuzzy and empty entries are skipped. HTML is
+    sanitised, and reported when that removed something.
     """
     report = ImportReport(file=path.name, dry_run=dry_run)
     po = _read(path, report)
@@ -355,6 +356,7 @@ def translations_import(
     entries = [entry for entry in po if not entry.obsolete and entry.msgid]
     objects = _load_objects(entries)
     changes: dict[models.Model, dict[str, str]] = {}
+    statuses: dict[models.Model, dict[str, FieldStatus]] = {}
     seen: set[str] = set()
     for entry in entries:
         context = entry.msgctxt or ""
@@ -392,15 +394,18 @@ def translations_import(
                     Problem(entry.linenum, context, "unsafe HTML was removed from the translation")
                 )
             text = cleaned
+        if obj not in statuses:
+            statuses[obj] = field_statuses(obj, lang)
+        current = statuses[obj].get(name) == FieldStatus.CURRENT
+        if current and text == translated_text(obj, name, lang):
+            report.unchanged += 1
+            continue
+        # Only what will be written is checked: tokenising every entry took most of the time.
         mismatches = compare(entry.msgid, text)
         if mismatches:
             report.errors.append(
                 Problem(entry.linenum, context, "; ".join(str(mismatch) for mismatch in mismatches))
             )
-            continue
-        current = field_statuses(obj, lang).get(name) == FieldStatus.CURRENT
-        if text == translated_text(obj, name, lang) and current:
-            report.unchanged += 1
             continue
         changes.setdefault(obj, {})[name] = text
         report.updated.append(context)
