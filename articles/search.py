@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models
 from django.db.models import Value
@@ -104,7 +105,10 @@ def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> No
 
 
 def _translation_state_changed(sender, instance, raw: bool = False, **kwargs) -> None:
-    if raw or instance.content_type.model_class() is not Article:
+    if raw:
+        return
+    # The content type from Django's cache: not a query for every state saved.
+    if ContentType.objects.get_for_id(instance.content_type_id).model_class() is not Article:
         return
     saved = _deferred.get()
     if saved is not None:

@@ -9,17 +9,22 @@ PO files are read and written with polib.
 
 import gettext
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import django
 import polib
+import reversion
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from reversion.revisions import _get_options as reversion_options
 
+from articles.search import search_documents_deferred
 from clinic.html import sanitize_html
 from clinic.i18n.invariants import compare
 from clinic.i18n.languages import source_language, target_languages
@@ -418,11 +423,17 @@ def translations_import(
 
 @transaction.atomic
 def _apply(changes: dict[models.Model, dict[str, str]], language: str, file_name: str, by) -> None:
-    with content_revision(f"Translations imported from {file_name} [{language}]", by):
+    with (
+        search_documents_deferred(),
+        content_revision(f"Translations imported from {file_name} [{language}]", by),
+    ):
         _save_translations(changes, language, file_name, by)
 
 
 def _save_translations(changes, language: str, file_name: str, by) -> None:
+    objects = list(changes)
+    for start in range(0, len(objects), CHUNK):
+        _prefetch_revision_relations(objects[start : start + CHUNK])
     for obj, texts in changes.items():
         for name, text in texts.items():
             setattr(obj, localized(name, language), text)
@@ -436,3 +447,20 @@ def _save_translations(changes, language: str, file_name: str, by) -> None:
             origin_detail=file_name,
             by=by,
         )
+
+
+def _prefetch_revision_relations(objects: list[models.Model]) -> None:
+    """Load what the revision of each saved object reads, in one query per relation.
+
+    A revision stores an object with its many-to-many fields and the objects it
+    follows (clinic.revisions: an article's references and translation states),
+    otherwise queried again for every object saved.
+    """
+    by_model: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+    for obj in objects:
+        by_model[type(obj)].append(obj)
+    for model, group in by_model.items():
+        lookups = [field.name for field in model._meta.many_to_many]
+        if reversion.is_registered(model):
+            lookups += reversion_options(model).follow
+        prefetch_related_objects(group, *dict.fromkeys(lookups))

@@ -1,12 +1,16 @@
 """PostgreSQL full-text search: GIN-indexed per-language documents kept in step with content."""
 
 import io
+from pathlib import Path
 
+import polib
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from articles.models import Article, SearchDocument
+from articles.search import search_documents_deferred
+from clinic.i18n.services import translation_record
 from tests.factories import ArticleFactory, translate
 
 pytestmark = [
@@ -56,3 +60,89 @@ def test_the_documents_have_a_gin_index_for_the_search_operator():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "articles_searchdocument_vector_gin" in plan, plan
+
+
+def _import(path) -> None:
+    call_command("import_translations", str(path), stdout=io.StringIO())
+
+
+def _export_with_summary(tmp_path, article: Article, summary: str) -> Path:
+    path = tmp_path / "ar.po"
+    call_command("export_translations", "ar", "-o", str(path), stderr=io.StringIO())
+    po = polib.pofile(str(path))
+    po.find(f"articles.article:{article.pk}:summary", by="msgctxt").msgstr = summary
+    po.save(str(path))
+    return path
+
+
+def _documents() -> list[tuple[int, str, str]]:
+    rows = SearchDocument.objects.order_by("article_id", "language")
+    return [(row.article_id, row.language, str(row.vector)) for row in rows]
+
+
+@pytest.fixture
+def translated_article():
+    article = ArticleFactory(title_en="Neural progenitors", summary_en="Safe in 20 patients.")
+    return translate(article, "ar", title="الخلايا السلفية العصبية", summary="آمنة لدى 20 مريضًا.")
+
+
+def test_an_imported_translation_is_found_by_search(api, tmp_path, translated_article):
+    _import(_export_with_summary(tmp_path, translated_article, "الميزانشيمية آمنة لدى 20 مريضًا."))
+    found = api.get_json("/api/v1/articles/", lang="ar", q="الميزانشيمية").json()
+    assert [item["title"] for item in found["results"]] == ["الخلايا السلفية العصبية"]
+
+
+def test_a_refused_import_leaves_the_documents_unchanged(api, tmp_path, translated_article):
+    path = _export_with_summary(tmp_path, translated_article, "الميزانشيمية آمنة لدى 21 مريضًا.")
+    before = _documents()
+    with pytest.raises(CommandError, match="number not in the source: 21"):
+        _import(path)
+    assert _documents() == before
+    assert api.get_json("/api/v1/articles/", lang="ar", q="الميزانشيمية").json()["count"] == 0
+
+
+def test_an_import_failing_while_writing_leaves_the_documents_unchanged(
+    api, tmp_path, monkeypatch, translated_article
+):
+    other = translate(ArticleFactory(title_en="Trial report"), "ar", title="تقرير تجربة")
+    path = _export_with_summary(tmp_path, translated_article, "الميزانشيمية آمنة لدى 20 مريضًا.")
+    po = polib.pofile(str(path))
+    po.find(f"articles.article:{other.pk}:title", by="msgctxt").msgstr = "تقرير تجربة جديد"
+    po.save(str(path))
+    calls = []
+
+    def fail_on_the_second_object(**kwargs):
+        calls.append(kwargs["obj"])
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return translation_record(**kwargs)
+
+    monkeypatch.setattr("clinic.i18n.exchange.translation_record", fail_on_the_second_object)
+    before = _documents()
+    with pytest.raises(RuntimeError, match="disk full"):
+        _import(path)
+    assert len(calls) == 2
+    assert _documents() == before
+    assert api.get_json("/api/v1/articles/", lang="ar", q="الميزانشيمية").json()["count"] == 0
+
+
+def test_deferred_documents_are_refreshed_once_when_the_block_ends(api):
+    article = ArticleFactory(title_en="Neural progenitors", summary_en="", body_en="")
+    with search_documents_deferred():
+        article.title_en = "Mesenchymal cells"
+        article.save()
+        with search_documents_deferred():
+            article.save()
+        assert api.get_json("/api/v1/articles/", lang="en", q="mesenchymal").json()["count"] == 0
+    assert api.get_json("/api/v1/articles/", lang="en", q="mesenchymal").json()["count"] == 1
+    assert api.get_json("/api/v1/articles/", lang="en", q="progenitors").json()["count"] == 0
+
+
+def test_deferred_documents_are_not_refreshed_when_the_block_raises():
+    article = ArticleFactory(title_en="Neural progenitors", summary_en="", body_en="")
+    before = _documents()
+    with pytest.raises(RuntimeError), search_documents_deferred():
+        article.title_en = "Mesenchymal cells"
+        article.save()
+        raise RuntimeError
+    assert _documents() == before
