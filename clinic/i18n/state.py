@@ -106,16 +106,41 @@ def content_type_q(model: type[models.Model], **lookups) -> models.Q:
     return models.Q(content_type_id=_content_type_id(*_model_key(model)), **lookups)
 
 
+@dataclass(frozen=True, slots=True)
+class ServedState:
+    """What a public response needs of a translation state (see ``attach_states(serving=…)``).
+
+    Read-only; ``sources`` only for the language served.
+    """
+
+    language: str
+    status: str
+    served_sources: dict | None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == TranslationState.Status.PUBLISHED
+
+    @property
+    def sources(self) -> dict:
+        if self.served_sources is None:
+            raise LookupError(
+                f"The sources of the {self.language!r} state were not loaded: "
+                "attach_states(serving=...) loads them for the language served only."
+            )
+        return self.served_sources
+
+
 def attach_states(objects: Iterable[models.Model], *, serving: str | None = None) -> None:
     """Load the translation states of ``objects`` (of any models) in one query.
 
     Afterwards :func:`get_states` answers from memory, so serialising a page of
     articles with their topics costs one query for all their states.
 
-    ``serving``: a response in this language is being built. It needs every
-    state's status but only this language's ``sources`` (a copy of every
-    source text, the largest column): the others are not read (they load on
-    access), nor the states' history columns.
+    ``serving``: a public response in this language is being built. It needs
+    every state's status but only this language's ``sources`` (a copy of every
+    source text, the largest column), and no model instances: the states are
+    :class:`ServedState` objects.
     """
     by_type: dict[tuple[str, str], dict[int, models.Model]] = defaultdict(dict)
     for obj in objects:
@@ -132,18 +157,22 @@ def attach_states(objects: Iterable[models.Model], *, serving: str | None = None
     states = TranslationState.objects.filter(condition).annotate(
         _app_label=models.F("content_type__app_label"), _model=models.F("content_type__model")
     )
-    if serving is not None:
-        states = states.only("content_type_id", "object_id", "language", "status").annotate(
+    if serving is None:
+        found = ((state._app_label, state._model, state.object_id, state) for state in states)
+    else:
+        rows = states.annotate(
             _sources=models.Case(
                 models.When(language=serving, then=models.F("sources")),
                 default=None,
                 output_field=models.JSONField(),
             )
+        ).values_list("_app_label", "_model", "object_id", "language", "status", "_sources")
+        found = (
+            (app_label, model, object_id, ServedState(language, status, sources))
+            for app_label, model, object_id, language, status, sources in rows
         )
-    for state in states:
-        if serving is not None and state.language == serving:
-            state.sources = state._sources
-        obj = by_type[(state._app_label, state._model)].get(state.object_id)
+    for app_label, model, object_id, state in found:
+        obj = by_type[(app_label, model)].get(object_id)
         if obj is not None:
             getattr(obj, STATES_ATTR)[state.language] = state
 

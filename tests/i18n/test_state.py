@@ -3,7 +3,13 @@ import pytest
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import translatable_fields, translatable_models
 from clinic.i18n.services import content_save
-from clinic.i18n.state import FieldStatus, attach_states, field_statuses, translation_report
+from clinic.i18n.state import (
+    FieldStatus,
+    attach_states,
+    field_statuses,
+    is_translation_published,
+    translation_report,
+)
 from tests.factories import (
     ArticleFactory,
     ContactLineFactory,
@@ -131,6 +137,29 @@ def test_states_of_many_objects_of_several_models_load_in_one_query(django_asser
     with django_assert_num_queries(1):
         attach_states(fresh)
         assert all(translation_report(obj, "ar").overall == FieldStatus.CURRENT for obj in fresh)
+
+
+def test_states_loaded_for_a_response_give_the_same_answers_in_its_language(
+    django_assert_num_queries,
+):
+    article = translate(ArticleFactory(), "ar", **ARABIC)
+    translate(article, "uk", publish=False, title="Звіт")
+    article.title_en = "A newer English title"
+    article.save()
+    full, served = (type(article).objects.get(pk=article.pk) for _ in range(2))
+    attach_states([full])
+    with django_assert_num_queries(1):
+        attach_states([served], serving="ar")
+        assert translation_report(served, "ar") == translation_report(full, "ar")
+        assert translation_report(served, "ar").stale == ["title"]
+        assert is_translation_published(served, "uk") is False
+
+
+def test_states_loaded_for_a_response_refuse_to_guess_another_language():
+    article = translate(translate(ArticleFactory(), "ar", **ARABIC), "uk", title="Звіт")
+    attach_states([article], serving="ar")
+    with pytest.raises(LookupError, match="'uk' state were not loaded"):
+        field_statuses(article, "uk")
 
 
 def test_content_save_records_the_translated_fields_only(admin_user):
