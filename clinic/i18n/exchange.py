@@ -10,7 +10,7 @@ PO files are read and written with polib.
 import gettext
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +52,7 @@ from clinic.revisions import content_revision
 PROJECT_ID = "clinic-content-api content"
 CHUNK = 500
 ONLY_CHOICES = ("all", "missing", "stale")
+PK_MARK = "__pk__"
 # Strings and comments are written on one line each (a text with newlines still
 # breaks after each): wrapping them at 79 columns with textwrap took most of the
 # time of an export, and gettext tools, Poedit and Weblate read lines of any length.
@@ -88,13 +89,6 @@ def select_models(names: Iterable[str] | None) -> list[type[models.Model]]:
             f"Choose from: {', '.join(api_name(model) for model in models_)}."
         )
     return [known[name.lower()] for name in dict.fromkeys(names)]
-
-
-def _admin_path(obj: models.Model) -> str:
-    try:
-        return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def plural_forms(language: str) -> str:
@@ -164,7 +158,15 @@ def translations_export(
     for model in select_models(model_names):
         fields = translatable_fields(model)
         notes = _field_notes(model)
-        for chunk in _in_chunks(model._default_manager.order_by("pk")):
+        object_notes = _object_notes(model)
+        # The columns of the other languages are the biggest part of each row; never read here.
+        others = [
+            localized(name, other)
+            for name in fields
+            for other in target_languages()
+            if other != language
+        ]
+        for chunk in _in_chunks(model._default_manager.order_by("pk").defer(*others)):
             for obj in chunk:
                 statuses = field_statuses(obj, language)
                 names = [
@@ -174,7 +176,7 @@ def translations_export(
                 ]
                 if not names:
                     continue
-                about, admin = _object_notes(obj)
+                about, admin = object_notes(obj)
                 state = get_states(obj).get(language)
                 for name in names:
                     field_note, html_note = notes[name]
@@ -195,10 +197,25 @@ def _field_notes(model: type[models.Model]) -> dict[str, tuple[str, str]]:
     }
 
 
-def _object_notes(obj: models.Model) -> tuple[str, str]:
-    """The comment lines naming ``obj`` and its admin page (or ""), once per object."""
-    admin_path = _admin_path(obj)
-    return f"{obj._meta.verbose_name}: {obj}", f"Admin: {admin_path}" if admin_path else ""
+def _object_notes(model: type[models.Model]) -> Callable[[models.Model], tuple[str, str]]:
+    """The comment lines naming an object of ``model`` and its admin page (or "").
+
+    The model's name is translated and its admin URL reversed once per model: a
+    primary key is digits, which the reversed URL holds as they are.
+    """
+    label = str(model._meta.verbose_name)
+    try:
+        admin_path = reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[PK_MARK]
+        )
+    except NoReverseMatch:
+        admin_path = ""
+
+    def notes(obj: models.Model) -> tuple[str, str]:
+        admin = f"Admin: {admin_path.replace(PK_MARK, str(obj.pk))}" if admin_path else ""
+        return f"{label}: {obj}", admin
+
+    return notes
 
 
 def _entry(
