@@ -174,11 +174,18 @@ class SearchDocument(models.Model):
     Kept current by ``articles.search`` (with fallback and publishing applied,
     weighted title > summary > body, in the language's search configuration) and
     indexed with GIN, so a search does not read every article. Unused elsewhere.
+
+    ``rank_vector`` is the title and summary part of ``vector``: small enough to
+    stay in the row, so ranking thousands of matches does not read every
+    matching body from out-of-line storage. ``published_at`` is the article's,
+    the second sort key of a search: matches are ordered without reading them.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_documents")
     language = models.CharField(max_length=15)
     vector = SearchVectorField(null=True)
+    rank_vector = SearchVectorField(null=True)
+    published_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [

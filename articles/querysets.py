@@ -84,7 +84,9 @@ class ArticleQuerySet(models.QuerySet):
         """Articles matching ``text`` in the language served (title, summary, body).
 
         PostgreSQL: full-text search with the language's configuration in the
-        GIN-indexed search documents (articles.search), ranked.
+        GIN-indexed search documents (articles.search), ranked by the match in
+        the title and summary (an article matching in its body only ranks
+        after those, by date).
         Elsewhere: a case-insensitive substring match.
         """
         if connection.vendor == "postgresql":
@@ -93,7 +95,10 @@ class ArticleQuerySet(models.QuerySet):
             query = SearchQuery(text, config=search_config(language), search_type="websearch")
             return self.filter(
                 search_documents__language=language, search_documents__vector=query
-            ).annotate(search_rank=SearchRank(models.F("search_documents__vector"), query))
+            ).annotate(
+                search_rank=SearchRank(models.F("search_documents__rank_vector"), query),
+                search_published_at=models.F("search_documents__published_at"),
+            )
         queryset = self.localized(language, "title", "summary", "body")
         fields = [localized_name(name) for name in ("title", "summary", "body")]
         folded = {f"{field}_folded": Casefold(field) for field in fields}

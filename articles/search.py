@@ -8,8 +8,11 @@ state (signals below), so a search never sees other text than the API serves
 (writes of many articles, like a PO import, refresh theirs once at the end of the
 transaction with ``search_documents_deferred``);
 ``manage.py search_reindex`` rebuilds them all (after bulk loads or adding a
-language). On other databases nothing is stored: search falls back to a
-substring match.
+language). Results are ranked by their title and summary lexemes only (a
+copy kept beside the document, small enough to be read for thousands of
+matches), then by date (the article's ``published_at``, copied too, so that
+thousands of matches are sorted without reading their articles). On other
+databases nothing is stored: search falls back to a substring match.
 """
 
 from collections.abc import Iterable, Iterator
@@ -26,6 +29,8 @@ from articles.querysets import localized_name
 from clinic.i18n.languages import language_codes, search_config
 
 WEIGHTS = {"title": "A", "summary": "B", "body": "C"}
+# Ranking reads the title and summary only (SearchDocument.rank_vector).
+RANK_WEIGHTS = "{a,b}"
 
 # The ids of articles saved inside search_documents_deferred(), or None outside it.
 _deferred: ContextVar[set[int] | None] = ContextVar("search_documents_deferred", default=None)
@@ -58,15 +63,18 @@ def search_documents_refresh(article_ids: Iterable[int] | None = None) -> None:
                 document_language=Value(language, output_field=models.CharField()),
                 document_vector=_document_vector(language),
             )
-            .values_list("pk", "document_language", "document_vector")
+            .values_list("pk", "document_language", "document_vector", "published_at")
         )
         sql, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (article_id, language, vector) "
-                "SELECT docs.pk, docs.document_language, docs.document_vector "
+                f"INSERT INTO {table} (article_id, language, vector, rank_vector, published_at) "
+                "SELECT docs.pk, docs.document_language, docs.document_vector, "
+                f"ts_filter(docs.document_vector, '{RANK_WEIGHTS}'), docs.published_at "
                 f"FROM ({sql}) AS docs "
-                "ON CONFLICT (article_id, language) DO UPDATE SET vector = EXCLUDED.vector",
+                "ON CONFLICT (article_id, language) DO UPDATE "
+                "SET vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector, "
+                "published_at = EXCLUDED.published_at",
                 params,
             )
 

@@ -116,7 +116,8 @@ class ArticleFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if self.form.cleaned_data.get("ordering"):
             return queryset
-        ranked = "search_rank" in queryset.query.annotations
-        return queryset.order_by(
-            *(("-search_rank",) if ranked else ()), *ORDERINGS["-published_at"]
-        )
+        if "search_rank" in queryset.query.annotations:
+            # The date as copied into the search document: the same value, but
+            # the database sorts the matches without reading their articles.
+            return queryset.order_by("-search_rank", "-search_published_at", "-id")
+        return queryset.order_by(*ORDERINGS["-published_at"])

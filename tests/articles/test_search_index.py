@@ -40,6 +40,29 @@ def test_english_search_is_stemmed(api):
     )
 
 
+def test_title_and_summary_matches_rank_first_then_the_newest(api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    body = "<p>Results for multiple sclerosis.</p>"
+    in_title = ArticleFactory(
+        title_en="Sclerosis trial", body_en=body, published_at=now - timedelta(3)
+    )
+    older = ArticleFactory(title_en="Older report", body_en=body, published_at=now - timedelta(2))
+    newer = ArticleFactory(title_en="Newer report", body_en=body, published_at=now - timedelta(1))
+
+    def found() -> list[str]:
+        results = api.get_json("/api/v1/articles/", lang="en", q="sclerosis").json()["results"]
+        return [item["title"] for item in results]
+
+    assert found() == [in_title.title_en, newer.title_en, older.title_en]
+    older.published_at = now  # the copy of the date in the documents follows the article
+    older.save()
+    assert found() == [in_title.title_en, older.title_en, newer.title_en]
+
+
 def test_reindex_rebuilds_every_document():
     Article.objects.bulk_create(
         [Article(title_en=f"Bulk {n}", slug_en=f"bulk-{n}") for n in range(3)]
