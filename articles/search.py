@@ -74,7 +74,11 @@ def search_documents_refresh(article_ids: Iterable[int] | None = None) -> None:
                 f"FROM ({sql}) AS docs "
                 "ON CONFLICT (article_id, language) DO UPDATE "
                 "SET vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector, "
-                "published_at = EXCLUDED.published_at",
+                "published_at = EXCLUDED.published_at "
+                # Rows that stay the same are not written (nor is their GIN index entry):
+                # an import refreshes every language of an article to change one.
+                f"WHERE ({table}.vector, {table}.rank_vector, {table}.published_at) "
+                "IS DISTINCT FROM (EXCLUDED.vector, EXCLUDED.rank_vector, EXCLUDED.published_at)",
                 params,
             )
 
