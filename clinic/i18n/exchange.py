@@ -330,19 +330,22 @@ def _check_language(po: polib.POFile, expected: str | None, report: ImportReport
     return None
 
 
-def _parse_context(context: str) -> tuple[type[models.Model], int, str] | None:
+def _parse_context(
+    context: str, models_by_label: dict[str, type[models.Model]]
+) -> tuple[type[models.Model], int, str] | None:
     label, _sep, rest = (context or "").partition(":")
     pk, _sep, name = rest.partition(":")
-    model = _models_by_label().get(label)
+    model = models_by_label.get(label)
     if model is None or not pk.isdigit() or name not in translatable_fields(model):
         return None
     return model, int(pk), name
 
 
-def _load_objects(entries: list[polib.POEntry]) -> dict[tuple[type, int], models.Model]:
+def _load_objects(
+    targets: list[tuple[type[models.Model], int, str] | None],
+) -> dict[tuple[type, int], models.Model]:
     wanted: dict[type, set[int]] = {}
-    for entry in entries:
-        parsed = _parse_context(entry.msgctxt)
+    for parsed in targets:
         if parsed:
             wanted.setdefault(parsed[0], set()).add(parsed[1])
     objects: dict[tuple[type, int], models.Model] = {}
@@ -376,14 +379,16 @@ def translations_import(
         raise ImportFailed(report)
     report.language = lang
     entries = [entry for entry in po if not entry.obsolete and entry.msgid]
-    objects = _load_objects(entries)
+    models_by_label = _models_by_label()
+    targets = [_parse_context(entry.msgctxt, models_by_label) for entry in entries]
+    objects = _load_objects(targets)
     changes: dict[models.Model, dict[str, str]] = {}
-    statuses: dict[models.Model, dict[str, FieldStatus]] = {}
+    statuses: dict[tuple[type, int], dict[str, FieldStatus]] = {}
     seen: set[str] = set()
-    for entry in entries:
+    for entry, parsed in zip(entries, targets, strict=True):
         context = entry.msgctxt or ""
-        parsed = _parse_context(context)
-        obj = objects.get((parsed[0], parsed[1])) if parsed else None
+        key = (parsed[0], parsed[1]) if parsed else None
+        obj = objects.get(key) if key else None
         if obj is None:
             report.errors.append(
                 Problem(entry.linenum, context or entry.msgid[:40], "unknown entry")
@@ -416,9 +421,9 @@ def translations_import(
                     Problem(entry.linenum, context, "unsafe HTML was removed from the translation")
                 )
             text = cleaned
-        if obj not in statuses:
-            statuses[obj] = field_statuses(obj, lang)
-        current = statuses[obj].get(name) == FieldStatus.CURRENT
+        if key not in statuses:
+            statuses[key] = field_statuses(obj, lang)
+        current = statuses[key].get(name) == FieldStatus.CURRENT
         if current and text == translated_text(obj, name, lang):
             report.unchanged += 1
             continue
