@@ -35,6 +35,7 @@ from clinic.i18n.registry import (
     localized,
     translatable_fields,
     translatable_models,
+    translated_fields,
 )
 from clinic.i18n.services import translation_record
 from clinic.i18n.slugs import derive_slugs
@@ -363,9 +364,10 @@ def translations_import(
 
     Raises :class:`ImportFailed` (nothing changed) when the file has errors:
     bad syntax or encoding, wrong language, unknown or duplicate entries, or a
-    translation to be written whose numbers, phone numbers, URLs, e-mail
-    addresses or study identifiers differ from its source (an entry equal to the
-    current translation, which is current, is unchanged and not checked again).
+    translation to be written that is longer than its field allows or whose
+    numbers, phone numbers, URLs, e-mail addresses or study identifiers differ
+    from its source (an entry equal to the current translation, which is
+    current, is unchanged and not checked again).
     Entries whose ``msgid`` no longer equals the current source are conflicts:
     reported, not applied. Fuzzy and empty entries are skipped. HTML is
     sanitised, and reported when that removed something.
@@ -427,6 +429,14 @@ def translations_import(
         if current and text == translated_text(obj, name, lang):
             report.unchanged += 1
             continue
+        limit = type(obj)._meta.get_field(name).max_length
+        if limit is not None and len(text) > limit:
+            report.errors.append(
+                Problem(
+                    entry.linenum, context, f"too long: {len(text)} characters, at most {limit}"
+                )
+            )
+            continue
         # Only what will be written is checked: tokenising every entry took most of the time.
         mismatches = compare(entry.msgid, text)
         if mismatches:
@@ -439,12 +449,61 @@ def translations_import(
     if report.errors:
         raise ImportFailed(report)
     if not dry_run:
-        _apply(changes, lang, path.name, by)
+        _apply(changes, lang, path.name, by, report)
     return report
 
 
+def _stored_columns(model: type[models.Model]) -> list[str]:
+    """The columns that hold an object's own data, each language's column by its own name.
+
+    (modeltranslation reads the untranslated names in the active language.)
+    """
+    untranslated = set(translated_fields(model))
+    return [
+        field.attname for field in model._meta.concrete_fields if field.name not in untranslated
+    ]
+
+
+def _refuse_changed_meanwhile(objects: list[models.Model], report: ImportReport) -> None:
+    """Lock the rows to be written; refuse the import if one changed since it was checked.
+
+    An edit saved in the admin while the file was being checked would
+    otherwise be overwritten by the import's save of the object it loaded.
+    """
+    by_model: dict[type[models.Model], dict[int, models.Model]] = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), {})[obj.pk] = obj
+    for model, by_pk in by_model.items():
+        columns = _stored_columns(model)
+        key = columns.index(model._meta.pk.attname)
+        for start in range(0, len(by_pk), CHUNK):
+            pks = list(by_pk)[start : start + CHUNK]
+            rows = model._base_manager.select_for_update().filter(pk__in=pks).values_list(*columns)
+            stored = {row[key]: row for row in rows}
+            for pk in pks:
+                obj = by_pk[pk]
+                if stored.get(pk) != tuple(getattr(obj, column) for column in columns):
+                    report.errors.append(
+                        Problem(
+                            None,
+                            f"{model._meta.label_lower}:{pk}",
+                            "changed or deleted by someone else during the import; "
+                            "export again or import the file again",
+                        )
+                    )
+    if report.errors:
+        raise ImportFailed(report)
+
+
 @transaction.atomic
-def _apply(changes: dict[models.Model, dict[str, str]], language: str, file_name: str, by) -> None:
+def _apply(
+    changes: dict[models.Model, dict[str, str]],
+    language: str,
+    file_name: str,
+    by,
+    report: ImportReport,
+) -> None:
+    _refuse_changed_meanwhile(list(changes), report)
     with (
         search_documents_deferred(),
         content_revision(f"Translations imported from {file_name} [{language}]", by),

@@ -267,6 +267,38 @@ def test_changed_source_is_a_conflict_not_applied_while_others_apply(demo_conten
     assert Topic.objects.filter(name_ar="موضوع محدث").exists()
 
 
+@pytest.mark.parametrize(
+    "meanwhile",
+    [{"title_en": "Edited in the admin during the import"}, {"version": 99}],
+    ids=["source-edited", "saved-again"],
+)
+def test_an_edit_saved_while_the_file_is_checked_is_not_overwritten(
+    demo_content, tmp_path, meanwhile
+):
+    """Someone saves the article between the import's check and its writes: refused."""
+    from unittest import mock
+
+    from clinic.i18n import exchange
+
+    po = export(tmp_path)
+    article_entry(po, "title").msgstr = "عنوان جديد"
+    save(po, tmp_path / "ar.po")
+    real_apply = exchange._apply
+
+    def edit_then_apply(*args, **kwargs):
+        Article.objects.update(**meanwhile)
+        return real_apply(*args, **kwargs)
+
+    with (
+        mock.patch.object(exchange, "_apply", edit_then_apply),
+        pytest.raises(CommandError, match="changed or deleted by someone else during the import"),
+    ):
+        import_(tmp_path / "ar.po")
+    article = Article.objects.get()
+    assert all(getattr(article, name) == value for name, value in meanwhile.items())
+    assert article.title_ar != "عنوان جديد"
+
+
 def test_unsafe_html_is_sanitised_and_reported(demo_content, tmp_path):
     po = export(tmp_path)
     entry = article_entry(po, "body")
@@ -303,6 +335,13 @@ def test_invariant_mismatch_is_an_error_naming_entry_and_line(demo_content, tmp_
     message = _fails(tmp_path / "ar.po", match=summary.msgctxt)
     assert f"line {line}" in message
     assert "20" in message and "25" in message
+
+
+def test_a_translation_longer_than_its_field_is_an_error(demo_content, tmp_path):
+    po = export(tmp_path)
+    article_entry(po, "seo_title").msgstr = "ع" * 71
+    message = _fails(save(po, tmp_path / "ar.po"), match="too long: 71 characters, at most 70")
+    assert f"articles.article:{Article.objects.get().pk}:seo_title" in message
 
 
 def test_truncated_file_is_refused(demo_content, tmp_path):
