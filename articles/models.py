@@ -177,8 +177,9 @@ class SearchDocument(models.Model):
 
     ``rank_vector`` is the title and summary part of ``vector``: small enough to
     stay in the row, so ranking thousands of matches does not read every
-    matching body from out-of-line storage. ``published_at`` is the article's,
-    the second sort key of a search: matches are ordered without reading them.
+    matching body from out-of-line storage. ``published_at`` is the article's
+    while it is published (empty otherwise): the second sort key of a search,
+    and enough to tell a public match without reading its article.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_documents")

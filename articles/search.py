@@ -10,8 +10,9 @@ transaction with ``search_documents_deferred``);
 ``manage.py search_reindex`` rebuilds them all (after bulk loads or adding a
 language). Results are ranked by their title and summary lexemes only (a
 copy kept beside the document, small enough to be read for thousands of
-matches), then by date (the article's ``published_at``, copied too, so that
-thousands of matches are sorted without reading their articles). On other
+matches), then by date (the article's ``published_at`` while it is published,
+empty otherwise, copied too, so that thousands of matches are filtered and
+sorted without reading their articles: see ``first_results``). On other
 databases nothing is stored: search falls back to a substring match.
 """
 
@@ -48,6 +49,15 @@ def _document_vector(language: str) -> SearchVector:
     return combined
 
 
+def public_from() -> models.Case:
+    """SQL: when the article became or becomes public; NULL while it is not published."""
+    return models.Case(
+        models.When(status=Article.Status.PUBLISHED, then=models.F("published_at")),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
 def search_documents_refresh(article_ids: Iterable[int] | None = None) -> None:
     """Rebuild the documents of ``article_ids`` (all articles when ``None``), every language."""
     if connection.vendor != "postgresql":
@@ -63,14 +73,15 @@ def search_documents_refresh(article_ids: Iterable[int] | None = None) -> None:
                 document_language=Value(language, output_field=models.CharField()),
                 document_vector=_document_vector(language),
             )
-            .values_list("pk", "document_language", "document_vector", "published_at")
+            .annotate(document_public_from=public_from())
+            .values_list("pk", "document_language", "document_vector", "document_public_from")
         )
         sql, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (article_id, language, vector, rank_vector, published_at) "
                 "SELECT docs.pk, docs.document_language, docs.document_vector, "
-                f"ts_filter(docs.document_vector, '{RANK_WEIGHTS}'), docs.published_at "
+                f"ts_filter(docs.document_vector, '{RANK_WEIGHTS}'), docs.document_public_from "
                 f"FROM ({sql}) AS docs "
                 "ON CONFLICT (article_id, language) DO UPDATE "
                 "SET vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector, "

@@ -119,5 +119,9 @@ class ArticleFilter(django_filters.FilterSet):
         if "search_rank" in queryset.query.annotations:
             # The date as copied into the search document: the same value, but
             # the database sorts the matches without reading their articles.
-            return queryset.order_by("-search_rank", "-search_published_at", "-id")
+            ranked = queryset.order_by("-search_rank", "-search_published_at", "-id")
+            others = {name for name, value in self.form.cleaned_data.items() if value}
+            if others == {"q"}:
+                return ranked.ranked_search_only(self.language, self.form.cleaned_data["q"].strip())
+            return ranked
         return queryset.order_by(*ORDERINGS["-published_at"])

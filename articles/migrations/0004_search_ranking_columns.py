@@ -3,12 +3,13 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Each document's title and summary lexemes (weights A and B) and its article's date."""
+    """Each document's title and summary lexemes and its article's date, if published."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "UPDATE articles_searchdocument AS document "
             "SET rank_vector = ts_filter(document.vector, '{a,b}'), "
-            "published_at = article.published_at "
+            "published_at = CASE WHEN article.status = 'published' "
+            "THEN article.published_at END "
             "FROM articles_article AS article WHERE article.id = document.article_id"
         )
 

@@ -63,6 +63,49 @@ def test_title_and_summary_matches_rank_first_then_the_newest(api):
     assert found() == [in_title.title_en, older.title_en, newer.title_en]
 
 
+def test_pages_of_a_plain_search_equal_those_of_the_same_search_filtered(api):
+    """A plain search finds its pages among the best matching documents only (first_results).
+
+    The same search with a filter that keeps everything takes the general way:
+    every page must be the same, and unpublished matches never take a place.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n in range(25):
+        title = f"Sclerosis report {n}" if n % 4 == 0 else f"Report {n}"
+        ArticleFactory(
+            title_en=title,
+            body_en="<p>Multiple sclerosis.</p>",
+            published_at=now - timedelta(hours=n),
+        )
+    ArticleFactory(title_en="Sclerosis draft", status=Article.Status.DRAFT)
+    ArticleFactory(title_en="Sclerosis scheduled", published_at=now + timedelta(days=1))
+
+    def titles(**extra) -> tuple[int, list[str]]:
+        pages, count = [], None
+        for page in (1, 2, 3):
+            data = api.get_json(
+                "/api/v1/articles/",
+                lang="en",
+                q="sclerosis",
+                page_size="10",
+                page=str(page),
+                **extra,
+            ).json()
+            count = data["count"]
+            pages += [item["title"] for item in data["results"]]
+        return count, pages
+
+    plain = titles()
+    assert plain == titles(published_after="2000-01-01")
+    assert plain[0] == 25 and len(plain[1]) == 25
+    assert plain[1][:7] == [f"Sclerosis report {n}" for n in range(0, 25, 4)]
+    assert not any("draft" in title or "scheduled" in title for title in plain[1])
+
+
 def test_reindex_rebuilds_every_document():
     Article.objects.bulk_create(
         [Article(title_en=f"Bulk {n}", slug_en=f"bulk-{n}") for n in range(3)]
