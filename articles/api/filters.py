@@ -1,5 +1,5 @@
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -99,6 +99,8 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_published_before(self, queryset, name, value):
         if DATE_ONLY.fullmatch(self.data.get(name, "").strip()):  # include that whole day
+            if value.date() == date.max:
+                return queryset  # the last day of the calendar: no bound
             return queryset.filter(published_at__lt=value + timedelta(days=1))
         return queryset.filter(published_at__lte=value)
 

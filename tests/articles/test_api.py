@@ -287,6 +287,15 @@ def test_published_date_filters_are_inclusive(api):
     assert titles(api.get_json(LIST, published_after="2016-04-22T09:00:00Z")) == ["New", "Old"]
 
 
+@pytest.mark.parametrize("date", ["9999-12-31", "9999-12-31T23:59:59Z", "0001-01-01"])
+def test_date_filters_at_the_ends_of_the_calendar(api, date):
+    ArticleFactory(title_en="Now")
+    before = api.get_json(LIST, published_before=date)
+    after = api.get_json(LIST, published_after=date)
+    assert (before.status_code, after.status_code) == (200, 200)
+    assert before.json()["count"] + after.json()["count"] == 1
+
+
 @pytest.mark.parametrize(
     "params",
     [
