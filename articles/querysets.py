@@ -7,7 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.i18n.db import Casefold
-from clinic.i18n.fallback import localized_expression, published_translation, slug_lookup
+from clinic.i18n.fallback import (
+    localized_expression,
+    published_translation,
+    slug_candidates,
+    slug_lookup,
+)
 from clinic.i18n.languages import language_codes, search_config, source_language
 from clinic.i18n.registry import derived_fields, localized, translated_fields
 
@@ -18,6 +23,13 @@ TOPICS_ATTR = "_topic_list"
 def localized_name(field: str) -> str:
     """The annotation holding ``field`` as served in the request language."""
     return f"{field}_localized"
+
+
+def _search_query(language: str, text: str):
+    """PostgreSQL: ``text`` in web-search syntax, in the language's search configuration."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(text, config=search_config(language), search_type="websearch")
 
 
 class TopicQuerySet(models.QuerySet):
@@ -66,16 +78,11 @@ class ArticleQuerySet(models.QuerySet):
     def with_slug_in_any_language(self, slug: str) -> "ArticleQuerySet":
         """Articles with ``slug`` in any language, published translation or not.
 
-        The candidates of a slug lookup, found by the unique slug index of each
-        language (in a subquery, so the database cannot prefer another index
-        for the rest of the conditions); the caller checks which language
-        versions may be seen (:func:`articles.api.views.choose_by_slug`).
+        The candidates of a slug lookup (:func:`clinic.i18n.fallback.slug_candidates`);
+        the caller checks which language versions may be seen
+        (:func:`articles.api.views.choose_by_slug`).
         """
-        any_language = Q()
-        for language in language_codes():
-            any_language |= Q(**{localized("slug", language): slug})
-        candidates = self.model._base_manager.filter(any_language).values("pk")
-        return self.filter(pk__in=candidates).order_by()
+        return self.filter(slug_candidates(self.model, slug)).order_by()
 
     def with_topic(self, slug: str) -> "ArticleQuerySet":
         return self.filter(topics__in=self.model.topics.field.related_model.objects.by_slug(slug))
@@ -90,9 +97,9 @@ class ArticleQuerySet(models.QuerySet):
         Elsewhere: a case-insensitive substring match.
         """
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
+            from django.contrib.postgres.search import SearchRank
 
-            query = SearchQuery(text, config=search_config(language), search_type="websearch")
+            query = _search_query(language, text)
             return self.filter(
                 search_documents__language=language, search_documents__vector=query
             ).annotate(
@@ -131,12 +138,12 @@ class ArticleQuerySet(models.QuerySet):
         search = getattr(self, "_ranked_search", None)
         if search is None or connection.vendor != "postgresql":
             return self
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchRank
 
         from articles.models import SearchDocument
 
         language, text = search
-        query = SearchQuery(text, config=search_config(language), search_type="websearch")
+        query = _search_query(language, text)
         best = (
             SearchDocument.objects.filter(
                 language=language, vector=query, published_at__lte=timezone.now()

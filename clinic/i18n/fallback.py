@@ -135,20 +135,28 @@ def localized_expression(
     )
 
 
-def slug_lookup(model: type[models.Model], slug: str, field: str = "slug") -> Q:
-    """SQL: ``slug`` is the row's slug in the source or in a published translation.
+def slug_candidates(model: type[models.Model], slug: str, field: str = "slug") -> Q:
+    """SQL: ``slug`` is the row's slug in some language, published or not.
 
-    The candidates are found first by the unique slug index of each language (a
-    subquery the database answers by index, whatever else the query filters on);
-    publishing is then checked on those few rows only.
+    As a subquery on the unique slug index of each language, which the database
+    answers by index whatever else the query filters on; callers check
+    publishing on those few rows only.
     """
     any_language = Q()
     for language in language_codes():
         any_language |= Q(**{localized(field, language): slug})
-    candidates = model._base_manager.filter(any_language).values("pk")
+    return Q(pk__in=model._base_manager.filter(any_language).values("pk"))
+
+
+def slug_lookup(model: type[models.Model], slug: str, field: str = "slug") -> Q:
+    """SQL: ``slug`` is the row's slug in the source or in a published translation.
+
+    The candidates are found first by :func:`slug_candidates`; publishing is
+    then checked on those few rows only.
+    """
     published = Q(**{localized(field, source_language()): slug})
     for language in target_languages():
         published |= Q(**{localized(field, language): slug}) & Q(
             published_translation(model, language)
         )
-    return Q(pk__in=candidates) & published
+    return slug_candidates(model, slug, field) & published
