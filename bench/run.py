@@ -463,6 +463,18 @@ def worker_memory(server: Server) -> dict:
 # Facts about the machine
 
 
+def run_settings(cfg: Config, *, cache: str) -> dict:
+    """How the servers were driven, as recorded in every result file."""
+    return {
+        "workers": cfg.workers,
+        "wrk": f"-t{cfg.threads} -c{cfg.connections} -d{cfg.duration}s",
+        "warmup_s": cfg.warmup,
+        "rounds": cfg.rounds,
+        "cache": cache,
+        "throttle_rate": THROTTLE_RATE,
+    }
+
+
 def machine(info: dict) -> dict:
     model = ""
     try:
@@ -567,14 +579,12 @@ def run_default(cfg: Config) -> None:
         "database": info["database"],
         "generation_seconds": generation,
         "settings": {
-            "workers": cfg.workers,
-            "wrk": f"-t{cfg.threads} -c{cfg.connections} -d{cfg.duration}s",
-            "warmup_s": cfg.warmup,
-            "rounds": cfg.rounds,
-            "cache": "Redis " + os.environ["REDIS_URL"]
-            if os.environ.get("REDIS_URL")
-            else "local memory (one cache per worker)",
-            "throttle_rate": THROTTLE_RATE,
+            **run_settings(
+                cfg,
+                cache="Redis " + os.environ["REDIS_URL"]
+                if os.environ.get("REDIS_URL")
+                else "local memory (one cache per worker)",
+            ),
             "limit_bytes": limit_bytes,
             "other_load": load_summary(quiet, runs),
         },
@@ -836,12 +846,7 @@ def run_scale(cfg: Config) -> None:
         "databases": {key: infos[key]["database"] for key in sizes},
         "generation_seconds": generation,
         "settings": {
-            "workers": cfg.workers,
-            "wrk": f"-t{cfg.threads} -c{cfg.connections} -d{cfg.duration}s",
-            "warmup_s": cfg.warmup,
-            "rounds": cfg.rounds,
-            "cache": "off (API_RESPONSE_CACHE_SECONDS=0)",
-            "throttle_rate": THROTTLE_RATE,
+            **run_settings(cfg, cache="off (API_RESPONSE_CACHE_SECONDS=0)"),
             "other_load": load_summary(quiet, runs),
         },
         "rows": rows,
