@@ -163,11 +163,13 @@ class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
             _("Study"),
             {
                 "fields": [
+                    "study_title",
                     "condition",
                     "intervention",
                     "phase",
                     "enrollment",
                     "institution",
+                    "institution_place",
                     "lead_investigator",
                     "presented_at",
                     "presented_on",
@@ -175,7 +177,7 @@ class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
                 ]
             },
         ),
-        (_("Medical review"), {"fields": ["medical_reviewer", "last_reviewed", "disclaimers"]}),
+        (_("Disclaimers"), {"fields": ["disclaimers"]}),
     ]
 
     def get_form(self, request, obj=None, **kwargs):

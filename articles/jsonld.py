@@ -10,8 +10,23 @@ def _without_empty(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
-def article_json_ld(article: Article, text: Localized, *, url: str) -> dict:
-    """The article in ``text.language`` with its canonical ``url``."""
+def _reviewer(review: dict) -> dict:
+    reviewer = review["reviewer"]
+    return _without_empty(
+        {
+            "@type": "Person",
+            "name": reviewer["name"],
+            "honorificSuffix": reviewer["credentials"],
+        }
+    )
+
+
+def article_json_ld(article: Article, text: Localized, *, url: str, review: dict | None) -> dict:
+    """The article in ``text.language`` with its canonical ``url``.
+
+    ``review``: the API's ``medical_review`` (a current review of the text
+    served) or ``None``; without one, no review is claimed.
+    """
     trial = _without_empty(
         {
             "@type": "MedicalTrial",
@@ -38,10 +53,8 @@ def article_json_ld(article: Article, text: Localized, *, url: str) -> dict:
         {
             "@type": "MedicalWebPage",
             "@id": url,
-            "lastReviewed": article.last_reviewed.isoformat() if article.last_reviewed else None,
-            "reviewedBy": {"@type": "Organization", "name": article.medical_reviewer}
-            if article.medical_reviewer
-            else None,
+            "lastReviewed": review["last_reviewed"] if review else None,
+            "reviewedBy": _reviewer(review) if review else None,
             "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         }
     )

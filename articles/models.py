@@ -78,21 +78,29 @@ class Article(models.Model):
     )
 
     # Study metadata.
+    study_title = models.CharField(
+        _("study title"),
+        max_length=300,
+        blank=True,
+        help_text=_("The trial's own name, as registered (e.g. on ClinicalTrials.gov)."),
+    )
     condition = models.CharField(_("condition"), max_length=200, blank=True)
     intervention = models.CharField(_("intervention"), max_length=255, blank=True)
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, blank=True)
     enrollment = models.PositiveIntegerField(_("enrollment"), null=True, blank=True)
     institution = models.CharField(_("institution"), max_length=200, blank=True)
+    institution_place = models.CharField(
+        _("institution's place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the study ran, e.g. New York, NY, United States."),
+    )
     lead_investigator = models.CharField(_("lead investigator"), max_length=200, blank=True)
     presented_at = models.CharField(
         _("presented at"), max_length=255, blank=True, help_text=_("Meeting or journal.")
     )
     presented_on = models.DateField(_("presented on"), null=True, blank=True)
     presented_place = models.CharField(_("presented in"), max_length=200, blank=True)
-
-    # Medical review.
-    medical_reviewer = models.CharField(_("medical reviewer"), max_length=200, blank=True)
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
 
     # Optimistic locking: a form saved from an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

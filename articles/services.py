@@ -26,6 +26,27 @@ class PublishRefused(Exception):
         self.problems = problems
 
 
+def article_review_facts(article: Article) -> dict:
+    """What a medical review of an article covers besides its text: the study's facts."""
+    return {
+        "study": [
+            article.study_title,
+            article.phase,
+            article.enrollment,
+            article.institution,
+            article.institution_place,
+            article.lead_investigator,
+            article.presented_at,
+            article.presented_on,
+            article.presented_place,
+        ],
+        "references": [
+            [reference.kind, reference.identifier, reference.url]
+            for reference in article.reference_list
+        ],
+    }
+
+
 def article_publish_problems(article: Article, disclaimers: list[Disclaimer]) -> list[str]:
     """Why ``article`` may not be published with ``disclaimers`` (empty: it may)."""
     attached = {disclaimer.key for disclaimer in disclaimers}

@@ -3,7 +3,9 @@
 Editors write and submit articles for review; Publishers also publish, schedule
 and unpublish articles and translations and manage contact lines and
 disclaimers; "Translators: <language>" edit the fields of their language only
-(the admin enforces it with the ``i18n.translate_<lang>`` permission).
+(the admin enforces it with the ``i18n.translate_<lang>`` permission);
+"Medical reviewers" record medical reviews (``reviews.review_medical_content``).
+Every staff group may leave review and translator notes.
 
 The ``clinic`` data migration creates the groups, and every ``migrate`` syncs
 them again, so a newly added language gets its permission in Editors and
@@ -40,6 +42,8 @@ def staff_groups() -> dict[str, list[str]]:
     editors = [
         *_perms(content, ["add", "change", "view"]),
         *_perms(["clinic.contactline", "clinic.disclaimer", "i18n.translationstate"], ["view"]),
+        *_perms(["reviews.medicalreview", "reviews.reviewer", "reviews.reviewnote"], ["view"]),
+        *_perms(["reviews.reviewnote"], ["add", "change"]),
         "articles.submit_article",
         *translate_all,
     ]
@@ -50,11 +54,21 @@ def staff_groups() -> dict[str, list[str]]:
         "articles.publish_article",
         "i18n.publish_translation",
     ]
-    groups = {"Editors": editors, "Publishers": publishers}
+    # Medical reviewers sign reviews as the reviewer profile linked to their account (which a
+    # superuser creates); they read everything they review and its history.
+    reviewers = [
+        *_perms([*content, "clinic.contactline", "clinic.disclaimer"], ["view"]),
+        *_perms(["reviews.medicalreview", "reviews.reviewer"], ["view"]),
+        *_perms(["reviews.reviewnote"], ["add", "change", "view"]),
+        "i18n.view_translationstate",
+        "reviews.review_medical_content",
+    ]
+    groups = {"Editors": editors, "Publishers": publishers, "Medical reviewers": reviewers}
     for code, name in _target_languages():
         groups[f"Translators: {name}"] = [
             *_perms(CONTENT, ["view", "change"]),
             "i18n.view_translationstate",
+            *_perms(["reviews.reviewnote"], ["add", "change", "view"]),
             _translate(code),
         ]
     return groups

@@ -24,13 +24,14 @@ def register_content_models() -> None:
     from articles.models import Article, Reference, Topic
     from clinic.i18n.models import TranslationState
     from clinic.models import ContactLine, Disclaimer
+    from clinic.reviews.models import Reviewer
 
     if reversion.is_registered(Article):
         return
     reversion.register(TranslationState)
     reversion.register(Reference)
     reversion.register(Article, follow=["references", "translation_states"], exclude=["version"])
-    for model in (Topic, ContactLine, Disclaimer):
+    for model in (Topic, ContactLine, Disclaimer, Reviewer):
         reversion.register(model, follow=["translation_states"])
 
 

@@ -106,16 +106,16 @@ def demo_content_load(*, path: Path = DEMO_CONTENT) -> Counter:
                 status=Article.Status.PUBLISHED,
                 published_at=datetime.fromisoformat(item["published_at"]),
                 phase=item["phase"],
+                study_title=item["study_title"],
                 enrollment=item["enrollment"],
                 institution=item["institution"],
+                institution_place=item["institution_place"],
                 lead_investigator=item["lead_investigator"],
                 presented_at=item["presented_at"],
                 presented_place=item["presented_place"],
                 presented_on=date.fromisoformat(item["presented_on"])
                 if item.get("presented_on")
                 else None,
-                medical_reviewer=item["medical_reviewer"],
-                last_reviewed=date.fromisoformat(item["last_reviewed"]),
             ),
             {
                 "title": item["title"],

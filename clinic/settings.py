@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "clinic.i18n",
+    "clinic.reviews",
     "clinic",
     "articles",
 ]
@@ -224,7 +225,12 @@ CORS_EXPOSE_HEADERS = ["Content-Language", "ETag", "Last-Modified", "Retry-After
 # Editorial rules.
 # Disclaimers every published article must carry (by key).
 ARTICLE_REQUIRED_DISCLAIMERS = ["treatment-results"]
-# The admin warns when an article's medical review is older than this.
+# Publishing a language version of medical content (an article) needs a current medical review
+# of that language. On by default: a clinic should not publish medical statements nobody
+# reviewed; turn it off only where reviews happen outside this system (the API then states no
+# review at all). It governs publishing from then on, never unpublishes what is public.
+MEDICAL_REVIEW_REQUIRED = env_bool("MEDICAL_REVIEW_REQUIRED", True)
+# The admin warns when an article's current medical review is older than this.
 MEDICAL_REVIEW_MAX_AGE_DAYS = env_int("MEDICAL_REVIEW_MAX_AGE_DAYS", 365)
 # How long an admin preview link stays valid, in seconds.
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 24 * 3600)

@@ -40,8 +40,11 @@ def connect_content_signals() -> None:
     from articles.models import Article, Reference, Topic
     from clinic.i18n.models import TranslationState
     from clinic.models import ContactLine, Disclaimer
+    from clinic.reviews.models import MedicalReview, Reviewer
 
-    for model in (Article, Reference, Topic, ContactLine, Disclaimer, TranslationState):
+    content = (Article, Reference, Topic, ContactLine, Disclaimer, TranslationState)
+    # A recorded review, or a reviewer's name, changes what an article's detail states.
+    for model in (*content, Reviewer, MedicalReview):
         uid = model._meta.label_lower
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"save-{uid}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"delete-{uid}")

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from articles.models import Article, Reference, Topic
@@ -10,6 +12,8 @@ from clinic.i18n.models import TranslationState
 from clinic.i18n.services import sanitize_html_fields, translation_record
 from clinic.i18n.slugs import derive_slugs
 from clinic.models import ContactLine, Disclaimer
+from clinic.reviews.models import MedicalReview, Reviewer
+from clinic.reviews.services import medical_review_record
 
 
 class TranslatedContentFactory(factory.django.DjangoModelFactory):
@@ -94,3 +98,28 @@ def translate(obj, language: str, *, publish: bool = True, **texts: str):
         status=TranslationState.Status.PUBLISHED if publish else TranslationState.Status.DRAFT,
     )
     return obj
+
+
+class ReviewerFactory(TranslatedContentFactory):
+    class Meta:
+        model = Reviewer
+
+    name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    credentials_en = "MD, neurologist"
+
+
+def reviewer_user(username: str = "reviewer", **reviewer_fields):
+    """A staff user who may record reviews, signing as a new :class:`Reviewer`."""
+    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="review_medical_content"))
+    ReviewerFactory(user=user, **reviewer_fields)
+    return get_user_model().objects.get(pk=user.pk)  # permissions cache reset
+
+
+def record_review(obj, language: str = "en", *, by=None, on=None, note: str = "") -> MedicalReview:
+    """Record a medical review of ``obj``'s current text in ``language`` (today by default)."""
+    by = by or get_user_model().objects.filter(medical_reviewer__isnull=False).first()
+    by = by or reviewer_user()
+    return medical_review_record(
+        obj=obj, language=language, reviewed_on=on or timezone.localdate(), by=by, note=note
+    )

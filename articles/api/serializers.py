@@ -17,6 +17,8 @@ from clinic.i18n.serializers import (
     translation_info,
 )
 from clinic.i18n.state import is_translation_published
+from clinic.reviews.models import MedicalReview, Reviewer
+from clinic.reviews.services import current_review
 
 SLUG_PLACEHOLDER = "SLUG-PLACEHOLDER"
 
@@ -148,9 +150,30 @@ class StudySerializer(serializers.Serializer):
     references = ReferenceSerializer(many=True, source="reference_list")
 
 
+class ReviewerSerializer(TranslatedObjectSerializer):
+    name = serializers.CharField(help_text="The reviewer's name (not translated).")
+    credentials = TranslatedField(help_text="Degrees and specialty, e.g. “MD, neurologist”.")
+
+    def to_representation(self, reviewer: Reviewer) -> dict:
+        text = localized_for(reviewer, self.context)
+        return {
+            **translation_info(text),
+            "name": reviewer.name,
+            "credentials": text.values["credentials"],
+        }
+
+
 class MedicalReviewSerializer(serializers.Serializer):
-    reviewer = serializers.CharField(source="medical_reviewer")
-    last_reviewed = serializers.DateField(allow_null=True)
+    """A current review of the text served: who reviewed it and when. Never stated otherwise."""
+
+    reviewer = ReviewerSerializer()
+    last_reviewed = serializers.DateField(source="reviewed_on")
+
+    def to_representation(self, review: MedicalReview) -> dict:
+        return {
+            "reviewer": self.fields["reviewer"].to_representation(review.reviewer),
+            "last_reviewed": review.reviewed_on.isoformat(),
+        }
 
 
 class ArticleDetailSerializer(ArticleListSerializer):
@@ -158,7 +181,10 @@ class ArticleDetailSerializer(ArticleListSerializer):
     seo_title = TranslatedField()
     seo_description = TranslatedField()
     study = StudySerializer(source="*")
-    medical_review = MedicalReviewSerializer(source="*")
+    medical_review = serializers.SerializerMethodField(
+        help_text="The current medical review of the text served, or null when there is none "
+        "(never reviewed, or the text changed since its review)."
+    )
     disclaimers = serializers.SerializerMethodField()
     json_ld = serializers.SerializerMethodField(
         help_text="schema.org NewsArticle about a MedicalTrial, in the language served."
@@ -186,13 +212,17 @@ class ArticleDetailSerializer(ArticleListSerializer):
                 "presented_place": article.presented_place,
                 "references": [references.to_representation(ref) for ref in article.reference_list],
             },
-            "medical_review": {
-                "reviewer": article.medical_reviewer,
-                "last_reviewed": _date(article.last_reviewed),
-            },
+            "medical_review": self.get_medical_review(article),
             "disclaimers": self.get_disclaimers(article),
             "json_ld": self.get_json_ld(article),
         }
+
+    @extend_schema_field(MedicalReviewSerializer(allow_null=True))
+    def get_medical_review(self, article: Article) -> dict | None:
+        review = current_review(article, localized_for(article, self.context).language)
+        if review is None:
+            return None
+        return MedicalReviewSerializer(context=self.context).to_representation(review)
 
     @extend_schema_field(DisclaimerSerializer(many=True))
     def get_disclaimers(self, article: Article) -> list[dict]:
@@ -202,4 +232,5 @@ class ArticleDetailSerializer(ArticleListSerializer):
     @extend_schema_field(serializers.DictField())
     def get_json_ld(self, article: Article) -> dict:
         text = localized_for(article, self.context)
-        return article_json_ld(article, text, url=self.get_url(article))
+        review = self.get_medical_review(article)
+        return article_json_ld(article, text, url=self.get_url(article), review=review)

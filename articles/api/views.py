@@ -19,10 +19,11 @@ from clinic.api.errors import ApiError
 from clinic.api.examples import ARTICLE_LIST_AR
 from clinic.api.pagination import PageNumberPagination
 from clinic.api.views import ApiViewMixin, TranslatedListView
-from clinic.i18n.languages import language_codes
+from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.state import attach_states
 from clinic.models import Disclaimer
 from clinic.querysets import shown_with
+from clinic.reviews.services import attach_reviews, loaded_reviewers
 
 
 @extend_schema(tags=["topics"], summary="Topics")
@@ -60,14 +61,18 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         # Every article with this slug in some language, then in Python the one
-        # whose slug is in a language version the public may see (5 queries in
-        # all: candidates, their topics, disclaimers and states, references).
+        # whose slug is in a language version the public may see (6 queries in
+        # all: candidates, their topics, disclaimers, reviews and states, references).
         candidates = list(self.get_queryset().with_slug_in_any_language(self.kwargs["slug"]))
         if not candidates:
             raise Http404
         topics = load_topics(candidates)
         disclaimers = list(Disclaimer.objects.for_articles([article.pk for article in candidates]))
-        attach_states([*candidates, *topics, *disclaimers], serving=request.LANGUAGE_CODE)
+        attach_reviews(candidates, languages={request.LANGUAGE_CODE, source_language()})
+        attach_states(
+            [*candidates, *topics, *disclaimers, *loaded_reviewers(candidates)],
+            serving=request.LANGUAGE_CODE,
+        )
         article = choose_by_slug(candidates, self.kwargs["slug"], request.LANGUAGE_CODE)
         if article is None:
             raise Http404
@@ -97,7 +102,10 @@ def article_detail_response(
     """The article's detail; states of the article, its topics and disclaimers already loaded."""
     if disclaimers is None:
         disclaimers = list(Disclaimer.objects.for_article(article))
-        attach_states([article, *load_topics([article]), *disclaimers])
+        attach_reviews([article])
+        attach_states(
+            [article, *load_topics([article]), *disclaimers, *loaded_reviewers([article])]
+        )
     context = {**view.get_serializer_context(), "disclaimers": disclaimers, **context}
     return Response(ArticleDetailSerializer(article, context=context).data)
 

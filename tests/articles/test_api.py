@@ -13,6 +13,8 @@ from tests.factories import (
     DisclaimerFactory,
     ReferenceFactory,
     TopicFactory,
+    record_review,
+    reviewer_user,
     translate,
 )
 
@@ -204,11 +206,8 @@ def test_detail_has_body_study_review_and_disclaimers(api, article):
         20,
         "Tisch MS Research Center",
     )
-    article.medical_reviewer, article.last_reviewed = (
-        "Medical editorial team",
-        timezone.now().date(),
-    )
     article.save()
+    record_review(article, "ar", by=reviewer_user(name="Dr Amal Haddad"))
     item = api.get_json(detail(article.slug_en), lang="ar").json()
     assert item["body"] == ARABIC["body"]
     assert item["study"]["condition"] == ARABIC["condition"]
@@ -221,7 +220,8 @@ def test_detail_has_body_study_review_and_disclaimers(api, article):
             "url": "https://clinicaltrials.gov/study/NCT01933802",
         }
     ]
-    assert item["medical_review"]["reviewer"] == "Medical editorial team"
+    assert item["medical_review"]["reviewer"]["name"] == "Dr Amal Haddad"
+    assert item["medical_review"]["last_reviewed"] == timezone.localdate().isoformat()
     assert [d["key"] for d in item["disclaimers"]] == ["treatment-results"]
     assert item["disclaimers"][0]["translation"]["fallback_fields"] == ["text"]
 
