@@ -1,12 +1,12 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
+from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -21,13 +21,17 @@ from articles.services import (
 )
 from clinic.html import EDITOR_CONFIG
 from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
-from clinic.i18n.languages import get_language, language_codes
+from clinic.i18n.languages import get_language, language_codes, source_language
+from clinic.i18n.state import content_type_q
 from clinic.models import Disclaimer
+from clinic.reviews.admin import MedicalReviewAdminMixin, is_overdue
+from clinic.reviews.models import MedicalReview
+from clinic.reviews.services import review_status
 from clinic.revisions import RevisionAdmin
 
 
-def review_overdue_before() -> timezone.datetime:
-    return timezone.now().date() - timedelta(days=settings.MEDICAL_REVIEW_MAX_AGE_DAYS)
+def review_overdue_before() -> date:
+    return timezone.localdate() - timedelta(days=settings.MEDICAL_REVIEW_MAX_AGE_DAYS)
 
 
 class ReferenceInline(admin.TabularInline):
@@ -114,6 +118,8 @@ class TopicAdmin(RevisionAdmin, TranslatedContentAdmin):
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
+    """Articles by the date of their newest English review (the list says if it is current)."""
+
     title = _("medical review")
     parameter_name = "review"
 
@@ -124,25 +130,27 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        overdue = models.Q(last_reviewed__isnull=True) | models.Q(
-            last_reviewed__lt=review_overdue_before()
+        recent = MedicalReview.objects.filter(
+            content_type_q(Article, object_id=models.OuterRef("pk")),
+            language=source_language(),
+            reviewed_on__gte=review_overdue_before(),
         )
         if self.value() == "overdue":
-            return queryset.filter(overdue)
+            return queryset.exclude(models.Exists(recent))
         if self.value() == "current":
-            return queryset.exclude(overdue)
+            return queryset.filter(models.Exists(recent))
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
+class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmin):
     form = ArticleForm
     list_display = [
         "title",
         "status",
         "published_at",
         "translation_overview",
-        "review_state",
+        "review_overview",
         "updated_at",
     ]
     list_filter = ["status", ReviewOverdueFilter, "topics"]
@@ -192,34 +200,24 @@ class ArticleAdmin(RevisionAdmin, TranslatedContentAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
-        if article is not None and request.method == "GET" and self._review_overdue(article):
-            messages.warning(
-                request,
-                ngettext(
-                    "The medical review of this article is overdue: last reviewed %(date)s, "
-                    "reviews are due every %(days)d day.",
-                    "The medical review of this article is overdue: last reviewed %(date)s, "
-                    "reviews are due every %(days)d days.",
-                    settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
+        if article is not None and request.method == "GET":
+            status = review_status(article, source_language())
+            if is_overdue(status):
+                messages.warning(
+                    request,
+                    ngettext(
+                        "The medical review of this article is overdue: last reviewed %(date)s, "
+                        "reviews are due every %(days)d day.",
+                        "The medical review of this article is overdue: last reviewed %(date)s, "
+                        "reviews are due every %(days)d days.",
+                        settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
+                    )
+                    % {
+                        "date": status.current.reviewed_on,
+                        "days": settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
+                    },
                 )
-                % {
-                    "date": article.last_reviewed or gettext("never"),
-                    "days": settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
-                },
-            )
         return super().change_view(request, object_id, form_url, extra_context)
-
-    @staticmethod
-    def _review_overdue(article: Article) -> bool:
-        return article.last_reviewed is None or article.last_reviewed < review_overdue_before()
-
-    @admin.display(description=_("medical review"))
-    def review_state(self, article: Article) -> str:
-        if self._review_overdue(article):
-            return format_html(
-                '<span class="review-overdue">⚠ {}</span>', pgettext("medical review", "overdue")
-            )
-        return pgettext("medical review", "up to date")
 
     @admin.display(description=_("Preview"))
     def preview_links(self, article: Article) -> str:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.i18n.admin import TranslatedContentAdmin
 from clinic.models import ContactLine, Disclaimer
+from clinic.reviews.admin import MedicalReviewAdminMixin
 
 
 class LanguagesField(forms.TypedMultipleChoiceField):
@@ -47,7 +48,7 @@ class ContactLineAdmin(TranslatedContentAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(TranslatedContentAdmin):
-    list_display = ["key", "applies_to", "order", "translation_overview"]
+class DisclaimerAdmin(MedicalReviewAdminMixin, TranslatedContentAdmin):
+    list_display = ["key", "applies_to", "order", "translation_overview", "review_overview"]
     list_filter = ["applies_to"]
     search_fields = ["key", "text_en", "text_ar", "text_uk"]

@@ -53,7 +53,7 @@ class LanguageSerializer(serializers.Serializer):
     default = serializers.SerializerMethodField(help_text="Whether this is the source language.")
     fallback = serializers.SerializerMethodField(help_text="Languages tried, in order, per field.")
     completeness = serializers.SerializerMethodField(
-        help_text="Per content type: articles, topics, contacts, disclaimers."
+        help_text="Per content type: articles, topics, contacts, disclaimers, reviewers."
     )
 
     def get_default(self, language: Language) -> bool:
@@ -64,10 +64,14 @@ class LanguageSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.DictField(child=CompletenessSerializer()))
     def get_completeness(self, language: Language) -> dict:
-        """Counted over what the public may see: unpublished articles are not counted."""
-        from articles.models import Article
+        """Counted over what the public may see.
 
-        public = {Article: Article.objects.published()}
+        Unpublished articles are not counted, nor reviewers who never recorded a review.
+        """
+        from articles.models import Article
+        from clinic.reviews.models import Reviewer
+
+        public = {Article: Article.objects.published(), Reviewer: Reviewer.objects.with_reviews()}
         return {
             name: figures.as_dict()
             for name, figures in completeness_by_type(language.code, public).items()

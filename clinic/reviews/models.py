@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from clinic.i18n.models import TranslationState
 
 
+class ReviewerQuerySet(models.QuerySet):
+    def with_reviews(self) -> "ReviewerQuerySet":
+        """Reviewers who recorded at least one review: the ones the public may be shown."""
+        return self.filter(
+            models.Exists(MedicalReview.objects.filter(reviewer=models.OuterRef("pk")))
+        )
+
+
 class Reviewer(models.Model):
     """A person who reviews medical content: accountable by name and credentials."""
 
@@ -39,6 +47,8 @@ class Reviewer(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     translation_states = GenericRelation(TranslationState)
+
+    objects = ReviewerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

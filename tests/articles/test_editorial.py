@@ -19,7 +19,7 @@ from articles.services import (
 from clinic.i18n.models import TranslationState
 from clinic.i18n.state import translation_report
 from tests.admin_forms import admin_form_data
-from tests.factories import ArticleFactory, DisclaimerFactory, translate
+from tests.factories import ArticleFactory, DisclaimerFactory, record_review, translate
 
 pytestmark = pytest.mark.django_db
 
@@ -368,8 +368,13 @@ def test_an_invalid_reference_is_refused_in_the_admin(admin_client, disclaimer):
 
 
 def test_overdue_medical_review_is_flagged(admin_client, disclaimer):
-    overdue = ArticleFactory(last_reviewed=timezone.now().date() - timedelta(days=400))
-    fresh = ArticleFactory(last_reviewed=timezone.now().date(), title_en="Fresh")
+    long_ago = timezone.now() - timedelta(days=400)
+    overdue = ArticleFactory()
+    Article.objects.filter(pk=overdue.pk).update(updated_at=long_ago)
+    overdue.refresh_from_db()
+    record_review(overdue, on=long_ago.date())
+    fresh = ArticleFactory(title_en="Fresh")
+    record_review(fresh)
     response = admin_client.get(change_url(overdue))
     assert any("overdue" in str(message) for message in response.context["messages"])
     listed = admin_client.get(reverse("admin:articles_article_changelist"), {"review": "overdue"})

@@ -95,7 +95,13 @@ def test_languages_completeness_per_content_type(api, demo_content):
     languages = {item["code"]: item for item in api.get_json("/api/v1/languages/").json()}
     articles = languages["ar"]["completeness"]["articles"]
     assert articles == {"percent": 100.0, "current": 7, "stale": 0, "missing": 0, "total": 7}
-    assert set(languages["uk"]["completeness"]) == {"articles", "topics", "contacts", "disclaimers"}
+    assert set(languages["uk"]["completeness"]) == {
+        "articles",
+        "topics",
+        "contacts",
+        "disclaimers",
+        "reviewers",
+    }
 
 
 def test_completeness_counts_stale_and_missing_fields(api, demo_content):
