@@ -385,72 +385,94 @@ def translations_import(
     targets = [_parse_context(entry.msgctxt, models_by_label) for entry in entries]
     objects = _load_objects(targets)
     changes: dict[models.Model, dict[str, str]] = {}
-    statuses: dict[tuple[type, int], dict[str, FieldStatus]] = {}
+    statuses: dict[models.Model, dict[str, FieldStatus]] = {}
     seen: set[str] = set()
     for entry, parsed in zip(entries, targets, strict=True):
-        context = entry.msgctxt or ""
-        key = (parsed[0], parsed[1]) if parsed else None
-        obj = objects.get(key) if key else None
-        if obj is None:
-            report.errors.append(
-                Problem(entry.linenum, context or entry.msgid[:40], "unknown entry")
-            )
-            continue
-        if context in seen:
-            report.errors.append(Problem(entry.linenum, context, "duplicate entry"))
-            continue
-        seen.add(context)
-        if entry.msgid_plural:
-            report.errors.append(Problem(entry.linenum, context, "plural entries are not used"))
+        obj = _identified(entry, parsed, objects, seen, report)
+        if obj is None or _skipped(entry, obj, parsed[2], report):
             continue
         name = parsed[2]
-        if entry.fuzzy:
-            report.fuzzy_skipped += 1
-            continue
-        if is_blank(entry.msgstr):
-            report.empty_skipped += 1
-            continue
-        if entry.msgid != source_text(obj, name):
-            report.conflicts.append(
-                Problem(entry.linenum, context, "the English source changed since this export")
-            )
-            continue
-        text = entry.msgstr
-        if name in html_fields(type(obj)):
-            cleaned = sanitize_html(text)
-            if cleaned != text:
-                report.sanitised.append(
-                    Problem(entry.linenum, context, "unsafe HTML was removed from the translation")
-                )
-            text = cleaned
-        if key not in statuses:
-            statuses[key] = field_statuses(obj, lang)
-        current = statuses[key].get(name) == FieldStatus.CURRENT
+        text = _sanitised(entry, obj, name, report)
+        if obj not in statuses:
+            statuses[obj] = field_statuses(obj, lang)
+        current = statuses[obj].get(name) == FieldStatus.CURRENT
         if current and text == translated_text(obj, name, lang):
             report.unchanged += 1
-            continue
-        limit = type(obj)._meta.get_field(name).max_length
-        if limit is not None and len(text) > limit:
-            report.errors.append(
-                Problem(
-                    entry.linenum, context, f"too long: {len(text)} characters, at most {limit}"
-                )
-            )
-            continue
-        # Only what will be written is checked: tokenising every entry took most of the time.
-        mismatches = compare(entry.msgid, text)
-        if mismatches:
-            report.errors.append(
-                Problem(entry.linenum, context, "; ".join(str(mismatch) for mismatch in mismatches))
-            )
-            continue
-        changes.setdefault(obj, {})[name] = text
-        report.updated.append(context)
+        elif not _refused(entry, obj, name, text, report):
+            changes.setdefault(obj, {})[name] = text
+            report.updated.append(entry.msgctxt)
     if report.errors:
         raise ImportFailed(report)
     if not dry_run:
         _apply(changes, lang, path.name, by, report)
     return report
+
+
+def _identified(
+    entry: polib.POEntry,
+    parsed: tuple[type[models.Model], int, str] | None,
+    objects: dict[tuple[type, int], models.Model],
+    seen: set[str],
+    report: ImportReport,
+) -> models.Model | None:
+    """The object whose field ``entry`` translates; None (an error): unknown, repeated, plural."""
+    context = entry.msgctxt or ""
+    obj = objects.get((parsed[0], parsed[1])) if parsed else None
+    if obj is None:
+        report.errors.append(Problem(entry.linenum, context or entry.msgid[:40], "unknown entry"))
+        return None
+    if context in seen:
+        report.errors.append(Problem(entry.linenum, context, "duplicate entry"))
+        return None
+    seen.add(context)
+    if entry.msgid_plural:
+        report.errors.append(Problem(entry.linenum, context, "plural entries are not used"))
+        return None
+    return obj
+
+
+def _skipped(entry: polib.POEntry, obj: models.Model, name: str, report: ImportReport) -> bool:
+    """Whether ``entry`` is left out, counted in ``report``: fuzzy, empty, or a conflict."""
+    if entry.fuzzy:
+        report.fuzzy_skipped += 1
+    elif is_blank(entry.msgstr):
+        report.empty_skipped += 1
+    elif entry.msgid != source_text(obj, name):
+        report.conflicts.append(
+            Problem(entry.linenum, entry.msgctxt, "the English source changed since this export")
+        )
+    else:
+        return False
+    return True
+
+
+def _sanitised(entry: polib.POEntry, obj: models.Model, name: str, report: ImportReport) -> str:
+    """The translation of ``entry``, HTML sanitised (reported when that removed something)."""
+    if name not in html_fields(type(obj)):
+        return entry.msgstr
+    cleaned = sanitize_html(entry.msgstr)
+    if cleaned != entry.msgstr:
+        report.sanitised.append(
+            Problem(entry.linenum, entry.msgctxt, "unsafe HTML was removed from the translation")
+        )
+    return cleaned
+
+
+def _refused(
+    entry: polib.POEntry, obj: models.Model, name: str, text: str, report: ImportReport
+) -> bool:
+    """Whether ``text``, to be written, is an error: too long, or its invariants differ."""
+    limit = type(obj)._meta.get_field(name).max_length
+    if limit is not None and len(text) > limit:
+        message = f"too long: {len(text)} characters, at most {limit}"
+    else:
+        # Only what will be written is checked: tokenising every entry took most of the time.
+        mismatches = compare(entry.msgid, text)
+        if not mismatches:
+            return False
+        message = "; ".join(str(mismatch) for mismatch in mismatches)
+    report.errors.append(Problem(entry.linenum, entry.msgctxt, message))
+    return True
 
 
 def _stored_columns(model: type[models.Model]) -> list[str]:
