@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import django
@@ -21,7 +22,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from reversion.revisions import _get_options as reversion_options
 
 from articles.search import search_documents_deferred
@@ -54,6 +56,7 @@ PROJECT_ID = "clinic-content-api content"
 CHUNK = 500
 ONLY_CHOICES = ("all", "missing", "stale")
 PK_MARK = "__pk__"
+TITLE_LENGTH = 60
 # Strings and comments are written on one line each (a text with newlines still
 # breaks after each): wrapping them at 79 columns with textwrap took most of the
 # time of an export, and gettext tools, Poedit and Weblate read lines of any length.
@@ -254,12 +257,71 @@ class Problem:
         )
 
 
+class ChangeKind(StrEnum):
+    """What an imported entry does to the stored translation of its field."""
+
+    NEW = "new"  # the field had no translation
+    UPDATED = "updated"  # a current translation replaced by another text
+    MADE_CURRENT = "was stale, now current"  # the source had changed since it was translated
+
+
+CHANGE_KINDS = {
+    FieldStatus.MISSING: ChangeKind.NEW,
+    FieldStatus.CURRENT: ChangeKind.UPDATED,
+    FieldStatus.STALE: ChangeKind.MADE_CURRENT,
+}
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One entry that changes stored content, named so a translator finds it without the IDs."""
+
+    context: str
+    model_verbose_name: str
+    object_title: str  # the object in the source language, cut to TITLE_LENGTH
+    field_verbose_name: str
+    column: str
+    kind: ChangeKind
+
+    def __str__(self) -> str:
+        return (
+            f"{self.context}  {capfirst(self.model_verbose_name)} “{self.object_title}” — "
+            f"{self.field_verbose_name} [{self.column}] ({self.kind})"
+        )
+
+
+def _shortened(text: str) -> str:
+    """``text`` on one line, cut to TITLE_LENGTH at a word boundary when one is near enough."""
+    text = " ".join(text.split())
+    if len(text) <= TITLE_LENGTH:
+        return text
+    cut = text[: TITLE_LENGTH - 1]
+    head = cut.rsplit(" ", 1)[0]
+    return (head if len(head) > TITLE_LENGTH // 2 else cut).rstrip(" ,.;:") + "…"
+
+
+def _entry_change(
+    context: str, obj: models.Model, name: str, language: str, status: FieldStatus
+) -> EntryChange:
+    with translation.override(source_language()):
+        title = str(obj)
+    return EntryChange(
+        context=context,
+        model_verbose_name=str(obj._meta.verbose_name),
+        object_title=_shortened(title),
+        field_verbose_name=str(obj._meta.get_field(name).verbose_name),
+        column=localized(name, language),
+        kind=CHANGE_KINDS[status],
+    )
+
+
 @dataclass
 class ImportReport:
     file: str
     language: str = ""
     dry_run: bool = False
-    updated: list[str] = field(default_factory=list)
+    # What was written (in a dry run: would be), in file order; unchanged entries are not here.
+    updated: list[EntryChange] = field(default_factory=list)
     unchanged: int = 0
     fuzzy_skipped: int = 0
     empty_skipped: int = 0
@@ -277,9 +339,10 @@ class ImportReport:
 
 
 class ImportFailed(Exception):
-    """The file has errors; nothing was changed."""
+    """The file has errors; nothing was changed, so the report lists no entry as updated."""
 
     def __init__(self, report: ImportReport) -> None:
+        report.updated.clear()
         super().__init__(report.summary())
         self.report = report
 
@@ -385,72 +448,95 @@ def translations_import(
     targets = [_parse_context(entry.msgctxt, models_by_label) for entry in entries]
     objects = _load_objects(targets)
     changes: dict[models.Model, dict[str, str]] = {}
-    statuses: dict[tuple[type, int], dict[str, FieldStatus]] = {}
+    statuses: dict[models.Model, dict[str, FieldStatus]] = {}
     seen: set[str] = set()
     for entry, parsed in zip(entries, targets, strict=True):
-        context = entry.msgctxt or ""
-        key = (parsed[0], parsed[1]) if parsed else None
-        obj = objects.get(key) if key else None
-        if obj is None:
-            report.errors.append(
-                Problem(entry.linenum, context or entry.msgid[:40], "unknown entry")
-            )
-            continue
-        if context in seen:
-            report.errors.append(Problem(entry.linenum, context, "duplicate entry"))
-            continue
-        seen.add(context)
-        if entry.msgid_plural:
-            report.errors.append(Problem(entry.linenum, context, "plural entries are not used"))
+        obj = _identified(entry, parsed, objects, seen, report)
+        if obj is None or _skipped(entry, obj, parsed[2], report):
             continue
         name = parsed[2]
-        if entry.fuzzy:
-            report.fuzzy_skipped += 1
-            continue
-        if is_blank(entry.msgstr):
-            report.empty_skipped += 1
-            continue
-        if entry.msgid != source_text(obj, name):
-            report.conflicts.append(
-                Problem(entry.linenum, context, "the English source changed since this export")
-            )
-            continue
-        text = entry.msgstr
-        if name in html_fields(type(obj)):
-            cleaned = sanitize_html(text)
-            if cleaned != text:
-                report.sanitised.append(
-                    Problem(entry.linenum, context, "unsafe HTML was removed from the translation")
-                )
-            text = cleaned
-        if key not in statuses:
-            statuses[key] = field_statuses(obj, lang)
-        current = statuses[key].get(name) == FieldStatus.CURRENT
-        if current and text == translated_text(obj, name, lang):
+        text = _sanitised(entry, obj, name, report)
+        if obj not in statuses:
+            statuses[obj] = field_statuses(obj, lang)
+        # Its msgid is the stored source and not empty, so the field has a status.
+        status = statuses[obj][name]
+        if status == FieldStatus.CURRENT and text == translated_text(obj, name, lang):
             report.unchanged += 1
-            continue
-        limit = type(obj)._meta.get_field(name).max_length
-        if limit is not None and len(text) > limit:
-            report.errors.append(
-                Problem(
-                    entry.linenum, context, f"too long: {len(text)} characters, at most {limit}"
-                )
-            )
-            continue
-        # Only what will be written is checked: tokenising every entry took most of the time.
-        mismatches = compare(entry.msgid, text)
-        if mismatches:
-            report.errors.append(
-                Problem(entry.linenum, context, "; ".join(str(mismatch) for mismatch in mismatches))
-            )
-            continue
-        changes.setdefault(obj, {})[name] = text
-        report.updated.append(context)
+        elif not _refused(entry, obj, name, text, report):
+            changes.setdefault(obj, {})[name] = text
+            report.updated.append(_entry_change(entry.msgctxt, obj, name, lang, status))
     if report.errors:
         raise ImportFailed(report)
     if not dry_run:
         _apply(changes, lang, path.name, by, report)
     return report
+
+
+def _identified(
+    entry: polib.POEntry,
+    parsed: tuple[type[models.Model], int, str] | None,
+    objects: dict[tuple[type, int], models.Model],
+    seen: set[str],
+    report: ImportReport,
+) -> models.Model | None:
+    """The object whose field ``entry`` translates; None (an error): unknown, repeated, plural."""
+    context = entry.msgctxt or ""
+    obj = objects.get((parsed[0], parsed[1])) if parsed else None
+    if obj is None:
+        report.errors.append(Problem(entry.linenum, context or entry.msgid[:40], "unknown entry"))
+        return None
+    if context in seen:
+        report.errors.append(Problem(entry.linenum, context, "duplicate entry"))
+        return None
+    seen.add(context)
+    if entry.msgid_plural:
+        report.errors.append(Problem(entry.linenum, context, "plural entries are not used"))
+        return None
+    return obj
+
+
+def _skipped(entry: polib.POEntry, obj: models.Model, name: str, report: ImportReport) -> bool:
+    """Whether ``entry`` is left out, counted in ``report``: fuzzy, empty, or a conflict."""
+    if entry.fuzzy:
+        report.fuzzy_skipped += 1
+    elif is_blank(entry.msgstr):
+        report.empty_skipped += 1
+    elif entry.msgid != source_text(obj, name):
+        report.conflicts.append(
+            Problem(entry.linenum, entry.msgctxt, "the English source changed since this export")
+        )
+    else:
+        return False
+    return True
+
+
+def _sanitised(entry: polib.POEntry, obj: models.Model, name: str, report: ImportReport) -> str:
+    """The translation of ``entry``, HTML sanitised (reported when that removed something)."""
+    if name not in html_fields(type(obj)):
+        return entry.msgstr
+    cleaned = sanitize_html(entry.msgstr)
+    if cleaned != entry.msgstr:
+        report.sanitised.append(
+            Problem(entry.linenum, entry.msgctxt, "unsafe HTML was removed from the translation")
+        )
+    return cleaned
+
+
+def _refused(
+    entry: polib.POEntry, obj: models.Model, name: str, text: str, report: ImportReport
+) -> bool:
+    """Whether ``text``, to be written, is an error: too long, or its invariants differ."""
+    limit = type(obj)._meta.get_field(name).max_length
+    if limit is not None and len(text) > limit:
+        message = f"too long: {len(text)} characters, at most {limit}"
+    else:
+        # Only what will be written is checked: tokenising every entry took most of the time.
+        mismatches = compare(entry.msgid, text)
+        if not mismatches:
+            return False
+        message = "; ".join(str(mismatch) for mismatch in mismatches)
+    report.errors.append(Problem(entry.linenum, entry.msgctxt, message))
+    return True
 
 
 def _stored_columns(model: type[models.Model]) -> list[str]:

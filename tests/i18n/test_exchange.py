@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Topic
+from clinic.i18n.exchange import ChangeKind, EntryChange, ImportFailed, translations_import
 from clinic.i18n.models import TranslationState
 from clinic.i18n.state import FieldStatus, field_statuses
 from clinic.models import ContactLine, Disclaimer
@@ -393,6 +394,119 @@ def test_duplicate_entries_are_refused(demo_content, tmp_path):
     entry = article_entry(po, "title")
     (tmp_path / "dup.po").write_text(str(po) + "\n\n" + str(entry) + "\n")
     _fails(tmp_path / "dup.po", match="duplicate entry")
+
+
+# What an import lists
+
+
+def _new_updated_and_stale(tmp_path) -> tuple[Path, list[str]]:
+    """An Arabic file with three changes (a new, an updated and a stale entry), in file order."""
+    night = ContactLine.objects.create(number="+380670000001", label_en="Night line")
+    topic_pk = Topic.objects.order_by("pk")[0].pk
+    Topic.objects.filter(pk=topic_pk).update(name_en="Renamed topic")
+    po = export(tmp_path)
+    article_entry(po, "title").msgstr = "عنوان جديد"
+    topic = po.find(f"articles.topic:{topic_pk}:name", by="msgctxt")
+    topic.msgstr = "موضوع محدث"
+    topic.flags.remove("fuzzy")
+    topic.previous_msgid = None
+    line = po.find(f"clinic.contactline:{night.pk}:label", by="msgctxt")
+    line.msgstr = "خط ليلي"
+    edited = {article_entry(po, "title").msgctxt, topic.msgctxt, line.msgctxt}
+    return save(po, tmp_path / "ar.po"), [e.msgctxt for e in po if e.msgctxt in edited]
+
+
+def _listed(output: str, verb: str) -> list[str]:
+    """The contexts of the lines ``verb  <context>  …`` of the command's output."""
+    prefix = f"{verb}  "
+    return [
+        line.removeprefix(prefix).split("  ")[0]
+        for line in output.splitlines()
+        if line.startswith(prefix)
+    ]
+
+
+def test_dry_run_lists_each_change_in_file_order_and_writes_nothing(demo_content, tmp_path):
+    path, contexts = _new_updated_and_stale(tmp_path)
+    before = snapshot()
+    output = import_(path, "--dry-run")
+    assert _listed(output, "would apply") == contexts
+    assert _listed(output, "applied") == []
+    assert "3 updated" in output
+    assert snapshot() == before
+
+
+def test_each_change_names_object_field_column_and_kind(demo_content, tmp_path):
+    path, _contexts = _new_updated_and_stale(tmp_path)
+    article = Article.objects.get()
+    topic = Topic.objects.order_by("pk")[0]
+    line = ContactLine.objects.get(number="+380670000001")
+    report = translations_import(path=path, dry_run=True)
+    assert {change.context: change for change in report.updated} == {
+        f"articles.article:{article.pk}:title": EntryChange(
+            context=f"articles.article:{article.pk}:title",
+            model_verbose_name="article",
+            object_title="Patients with progressive multiple sclerosis may benefit…",
+            field_verbose_name="title",
+            column="title_ar",
+            kind=ChangeKind.UPDATED,
+        ),
+        f"articles.topic:{topic.pk}:name": EntryChange(
+            context=f"articles.topic:{topic.pk}:name",
+            model_verbose_name="topic",
+            object_title="Renamed topic",
+            field_verbose_name="name",
+            column="name_ar",
+            kind=ChangeKind.MADE_CURRENT,
+        ),
+        f"clinic.contactline:{line.pk}:label": EntryChange(
+            context=f"clinic.contactline:{line.pk}:label",
+            model_verbose_name="contact line",
+            object_title=line.display,
+            field_verbose_name="label",
+            column="label_ar",
+            kind=ChangeKind.NEW,
+        ),
+    }
+    assert "  Topic “Renamed topic” — name [name_ar] (was stale, now current)" in import_(
+        path, "--dry-run"
+    )
+
+
+def test_import_lists_the_changes_its_dry_run_listed(demo_content, tmp_path):
+    path, contexts = _new_updated_and_stale(tmp_path)
+    dry = [line for line in import_(path, "--dry-run").splitlines() if line.startswith("would")]
+    output = import_(path)
+    assert [line for line in output.splitlines() if line.startswith("applied")] == [
+        line.replace("would apply", "applied", 1) for line in dry
+    ]
+    assert _listed(output, "applied") == contexts
+    assert Article.objects.get().title_ar == "عنوان جديد"
+
+
+def test_unchanged_entries_are_not_listed(demo_content, tmp_path):
+    path, _contexts = _new_updated_and_stale(tmp_path)
+    import_(path)
+    again = import_(path)
+    assert "0 updated, 15 unchanged" in again
+    assert _listed(again, "applied") == []
+    assert translations_import(path=path).updated == []
+
+
+def test_a_refused_import_lists_nothing_as_applied(demo_content, tmp_path):
+    path, _contexts = _new_updated_and_stale(tmp_path)
+    po = polib.pofile(str(path))
+    summary = article_entry(po, "summary")
+    summary.msgstr = summary.msgstr.replace("20", "25")
+    save(po, path)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_translations", str(path), stdout=out)
+    assert _listed(out.getvalue(), "applied") == []
+    with pytest.raises(ImportFailed) as refused:
+        translations_import(path=path)
+    assert refused.value.report.updated == []
+    assert refused.value.report.errors
 
 
 # Report

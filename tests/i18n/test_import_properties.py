@@ -97,12 +97,13 @@ def test_an_import_applies_wholly_or_changes_nothing(exported, tmp_path, edits, 
         else:
             event("applied, some updates" if report.updated else "applied, nothing to update")
             after = content()
-            updated = {f"{context}:ar" for context in report.updated}
+            contexts = [change.context for change in report.updated]
+            updated = {f"{context}:ar" for context in contexts}
             for key, value in after.items():
                 if key not in updated:
                     assert value == before[key], key
             by_context = {entry.msgctxt: entry for entry in polib.pofile(raw.decode("utf-8"))}
-            for context in report.updated:
+            for context in contexts:
                 label, _pk, name = context.split(":")
                 model = next(m for m in translatable_models() if m._meta.label_lower == label)
                 text = by_context[context].msgstr

@@ -27,6 +27,9 @@ class Command(BaseCommand):
                 f"{failed.report.file}: {len(failed.report.errors)} error(s); nothing was "
                 f"imported.\n" + "\n".join(f"  {error}" for error in failed.report.errors)
             ) from failed
+        verb = "would apply" if dry_run else "applied"
+        for change in report.updated:
+            self.stdout.write(f"{verb}  {change}")
         self._details(report)
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
