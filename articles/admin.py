@@ -13,6 +13,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from articles.models import Article, Reference, Topic
 from articles.services import (
     PublishRefused,
+    article_going_live_problems,
     article_publish,
     article_publish_problems,
     article_translation_problems,
@@ -53,6 +54,7 @@ class ArticleForm(TranslationStatusForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["based_on_version"].initial = self.instance.version
+        self.stored_status = self.instance.status
         can_publish = self.user is not None and self.user.has_perm("articles.publish_article")
         if not can_publish and "status" in self.fields:
             status = self.fields["status"]
@@ -70,7 +72,9 @@ class ArticleForm(TranslationStatusForm):
         article = self.instance
         self._check_version(article)
         if article.status == Article.Status.PUBLISHED:
-            for problem in article_publish_problems(article, self._disclaimers()):
+            was_published = self.stored_status == Article.Status.PUBLISHED
+            check = article_publish_problems if was_published else article_going_live_problems
+            for problem in check(article, self._disclaimers()):
                 self.add_error("status", problem)
             if article.published_at is None:  # published without a date: now
                 article.published_at = timezone.now()

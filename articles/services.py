@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from clinic.i18n.languages import get_language
+from clinic.i18n.languages import get_language, source_language
 from clinic.i18n.models import TranslationState
 from clinic.i18n.services import translation_invariant_problems, translation_set_status
 from clinic.i18n.state import attach_states, translation_report
 from clinic.models import Disclaimer
+from clinic.reviews.services import review_publish_problems
 from clinic.revisions import content_revision
 
 PREVIEW_SALT = "articles.preview"
@@ -48,12 +49,26 @@ def article_review_facts(article: Article) -> dict:
 
 
 def article_publish_problems(article: Article, disclaimers: list[Disclaimer]) -> list[str]:
-    """Why ``article`` may not be published with ``disclaimers`` (empty: it may)."""
+    """Why ``article`` may not be (or stay) published with ``disclaimers`` (empty: it may)."""
     attached = {disclaimer.key for disclaimer in disclaimers}
     return [
         _("Attach the “%(key)s” disclaimer before publishing.") % {"key": key}
         for key in settings.ARTICLE_REQUIRED_DISCLAIMERS
         if key not in attached
+    ]
+
+
+def article_going_live_problems(article: Article, disclaimers: list[Disclaimer]) -> list[str]:
+    """Why an unpublished ``article`` may not be published now.
+
+    Besides :func:`article_publish_problems`, its English text needs a current
+    medical review (unless ``MEDICAL_REVIEW_REQUIRED`` is off). Checked when it
+    goes live only: an edit of a published article keeps it published, and the
+    API then states no review until the new text is reviewed.
+    """
+    return [
+        *article_publish_problems(article, disclaimers),
+        *review_publish_problems(article, source_language()),
     ]
 
 
@@ -63,8 +78,10 @@ def article_translation_problems(
     """Why the ``language`` version of ``article`` may not be published.
 
     Every disclaimer shown with the article must be translated, current and
-    published in that language, and the translation must keep the numbers,
-    phone numbers, URLs and study identifiers of the English text.
+    published in that language, the translation must keep the numbers,
+    phone numbers, URLs and study identifiers of the English text, and it needs
+    a current medical review in that language (unless ``MEDICAL_REVIEW_REQUIRED``
+    is off).
     """
     name = get_language(language).name_translated
     attach_states(disclaimers)
@@ -87,13 +104,18 @@ def article_translation_problems(
                 % {"key": disclaimer.key, "language": name}
             )
     problems += translation_invariant_problems(article, language)
+    problems += review_publish_problems(article, language)
     return problems
 
 
 @transaction.atomic
 def article_publish(*, article: Article, by: AbstractBaseUser | None = None) -> Article:
     """Publish ``article`` now (or at its future ``published_at``: scheduled)."""
-    problems = article_publish_problems(article, list(Disclaimer.objects.for_article(article)))
+    disclaimers = list(Disclaimer.objects.for_article(article))
+    if article.status == Article.Status.PUBLISHED:
+        problems = article_publish_problems(article, disclaimers)
+    else:
+        problems = article_going_live_problems(article, disclaimers)
     if problems:
         raise PublishRefused(problems)
     with content_revision("Published", by):

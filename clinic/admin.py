@@ -3,9 +3,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from clinic.i18n.admin import TranslatedContentAdmin
+from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
 from clinic.models import ContactLine, Disclaimer
 from clinic.reviews.admin import MedicalReviewAdminMixin
+from clinic.reviews.services import review_publish_problems
 
 
 class LanguagesField(forms.TypedMultipleChoiceField):
@@ -47,8 +48,18 @@ class ContactLineAdmin(TranslatedContentAdmin):
         return ", ".join(obj.languages)
 
 
+class DisclaimerForm(TranslationStatusForm):
+    def publish_problems(self, language: str) -> list[str]:
+        """A disclaimer is medical content: a translation goes live only once reviewed."""
+        return [
+            *super().publish_problems(language),
+            *review_publish_problems(self.instance, language),
+        ]
+
+
 @admin.register(Disclaimer)
 class DisclaimerAdmin(MedicalReviewAdminMixin, TranslatedContentAdmin):
+    form = DisclaimerForm
     list_display = ["key", "applies_to", "order", "translation_overview", "review_overview"]
     list_filter = ["applies_to"]
     search_fields = ["key", "text_en", "text_ar", "text_uk"]

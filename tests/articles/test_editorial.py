@@ -53,7 +53,10 @@ def disclaimer():
 
 @pytest.fixture
 def draft(disclaimer):
-    return ArticleFactory(status=Article.Status.DRAFT, title_en="A draft report")
+    """A draft whose English text a medical reviewer has reviewed: ready to publish."""
+    article = ArticleFactory(status=Article.Status.DRAFT, title_en="A draft report")
+    record_review(article)
+    return article
 
 
 def submit(client, article, **changes):
@@ -142,6 +145,7 @@ def test_publishing_without_the_treatment_results_disclaimer_is_refused(admin_cl
 def test_an_attached_disclaimer_satisfies_the_gate(admin_client):
     attached = DisclaimerFactory(key="treatment-results", applies_to="site")
     article = ArticleFactory(status=Article.Status.DRAFT)
+    record_review(article)
     response = submit(admin_client, article, status="published", disclaimers=[str(attached.pk)])
     assert response.status_code == 302
 
@@ -181,6 +185,7 @@ def test_a_clean_language_version_is_published(admin_client, disclaimer, client)
     article = translate(
         ArticleFactory(title_en="Phase 1 trial report"), "ar", publish=False, **ARABIC
     )
+    record_review(article, "ar")
     assert client.get("/api/v1/articles/", {"lang": "ar"}).json()["results"][0]["language"] == "en"
     response = submit(admin_client, article, translation_status_ar="published")
     assert response.status_code == 302, errors_of(response)
@@ -417,6 +422,7 @@ def test_every_admin_save_is_a_revision_that_can_be_restored(admin_client, discl
 
 def test_imports_and_publishing_are_revisions_too(disclaimer):
     article = ArticleFactory(status=Article.Status.DRAFT)
+    record_review(article)
     article_publish(article=article)
     comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
     assert comments == ["Published"]
@@ -466,6 +472,7 @@ def test_a_topic_language_with_wrong_numbers_cannot_be_published(admin_client):
 
 def test_published_without_a_date_is_published_now(admin_client, disclaimer, client):
     article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    record_review(article)
     response = submit(
         admin_client, article, status="published", published_at_0="", published_at_1=""
     )
