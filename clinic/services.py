@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -19,6 +20,7 @@ from clinic.i18n.services import sanitize_html_fields, translation_record
 from clinic.i18n.slugs import derive_slugs
 from clinic.models import ContactLine, Disclaimer
 from clinic.phones import normalize_phone
+from clinic.reviews.models import ReviewNote
 from clinic.revisions import content_revision
 
 logger = logging.getLogger(__name__)
@@ -51,6 +53,18 @@ def _create(obj: models.Model, translations: Mapping[str, Mapping[str, str]]) ->
     return obj
 
 
+def _add_notes(obj: models.Model, notes: list[Mapping[str, str]]) -> int:
+    """Add the demo's review and translator notes to ``obj`` where they are not there yet."""
+    content_type = ContentType.objects.get_for_model(obj)
+    added = 0
+    for note in notes:
+        _note, new = ReviewNote.objects.get_or_create(
+            content_type=content_type, object_id=obj.pk, **note
+        )
+        added += new
+    return added
+
+
 def _paragraphs_to_html(paragraphs: Mapping[str, list[str]]) -> dict[str, str]:
     return {
         language: "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in texts)
@@ -72,11 +86,14 @@ def demo_content_load(*, path: Path = DEMO_CONTENT) -> Counter:
     created: Counter = Counter()
 
     for item in data["disclaimers"]:
-        if not Disclaimer.objects.filter(key=item["key"]).exists():
-            _create(
+        disclaimer = Disclaimer.objects.filter(key=item["key"]).first()
+        if disclaimer is None:
+            disclaimer = _create(
                 Disclaimer(key=item["key"], applies_to=item["applies_to"]), {"text": item["text"]}
             )
             created["disclaimers"] += 1
+        if added := _add_notes(disclaimer, item.get("notes", [])):
+            created["review_notes"] += added
 
     seen_numbers: set[str] = set()
     for item in data["contact_lines"]:

@@ -99,6 +99,14 @@ def test_publish_and_unpublish_are_served_at_once(api, demo_content, response_ca
     assert api.get_json(LIST).json()["count"] == 1
 
 
+def test_a_recorded_review_is_served_at_once(api, demo_content, response_cache, committed):
+    article = Article.objects.get()
+    url = f"/api/v1/articles/{article.slug_en}/"
+    assert api.get_json(url).json()["medical_review"] is None
+    committed(record_review, article, "en")
+    assert api.get_json(url).json()["medical_review"] is not None
+
+
 def test_a_translation_import_is_served_at_once(
     api, demo_content, response_cache, committed, tmp_path
 ):
