@@ -134,6 +134,8 @@ def loaded_reviewers(objects: Iterable[models.Model]) -> list[Reviewer]:
 
 
 def _reviews(obj: models.Model) -> list[MedicalReview]:
+    if obj.pk is None:  # not saved yet: nothing can have been reviewed
+        return []
     if REVIEWS_ATTR not in obj.__dict__:
         attach_reviews([obj])
     return obj.__dict__[REVIEWS_ATTR]

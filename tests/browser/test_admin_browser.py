@@ -1,4 +1,4 @@
-"""The admin in a real browser: an editor writes, translates into Arabic and publishes.
+"""The admin in a real browser: an editor writes and translates, a reviewer signs, it is published.
 
 Run with ``.ci/browser`` (installs Debian's chromium, then ``pytest -m browser tests/browser``).
 Skipped when ``/usr/bin/chromium`` is missing.
@@ -13,7 +13,7 @@ from articles.models import Article
 from clinic.i18n.models import TranslationState
 from clinic.models import Disclaimer
 from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
-from tests.factories import translate
+from tests.factories import ArticleFactory, record_review, reviewer_user, translate
 
 pytestmark = [
     pytest.mark.browser,
@@ -96,6 +96,18 @@ def treatment_results_disclaimer(transactional_db) -> Disclaimer:
     return translate(disclaimer, "ar", text="نتائج العلاج فردية لكل حالة سريرية.")
 
 
+@pytest.fixture
+def medical_reviewer(transactional_db) -> User:
+    """Signs reviews as Dr Amal Haddad; may read articles (as the "Medical reviewers" group)."""
+    user = reviewer_user("reviewer", name="Dr Amal Haddad", credentials_en="MD, neurologist")
+    user.set_password(PASSWORD)
+    user.save()
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="articles", codename="view_article")
+    )
+    return User.objects.get(pk=user.pk)
+
+
 def log_in(page, user: User) -> None:
     page.goto("/admin/login/?next=/admin/")
     page.fill("#id_username", user.username)
@@ -142,6 +154,20 @@ def save(page) -> None:
         pytest.fail(f"the article was not saved ({page.url}): {errors}")
 
 
+def sign_review(page, article: Article, language_name: str) -> None:
+    """As a medical reviewer: open the article, read its text in a language, sign the review."""
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    row = page.locator(".medical-review tr", has_text=language_name)
+    assert "awaiting review" in row.inner_text()
+    row.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/medical-review/"))
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    assert "The medical review was recorded." in page.locator(".messagelist").inner_text()
+    row = page.locator(".medical-review tr", has_text=language_name)
+    assert "current" in row.inner_text()
+
+
 def set_published_now(page) -> None:
     """Fill "published at" as an editor does: the "Today" and "Now" links (DateTimeShortcuts.js)."""
     page.locator("#id_published_at_0 + .datetimeshortcuts a").first.click()
@@ -157,8 +183,8 @@ def assert_right_to_left(page, selector: str) -> None:
     assert computed_direction(element) == "rtl", selector
 
 
-def test_publisher_writes_an_arabic_translation_and_publishes(
-    open_page, live_server, publisher, treatment_results_disclaimer, tmp_path
+def test_a_publisher_writes_in_arabic_a_reviewer_signs_and_it_is_published(
+    open_page, live_server, publisher, medical_reviewer, treatment_results_disclaimer, tmp_path
 ):
     page, problems = open_page(locale="en-US")
     log_in(page, publisher)
@@ -190,16 +216,28 @@ def test_publisher_writes_an_arabic_translation_and_publishes(
     assert computed_direction(rich_text_editor(page, "ar")) == "rtl"
     write_in_editor(page, "ar", ARABIC["body"])
 
-    # Publish the article now (the date and time widgets' "Today" and "Now" shortcuts)
-    # and its Arabic translation.
-    page.select_option("#id_status", "published")
-    set_published_now(page)
-    page.select_option("select[name=translation_status_ar]", "published")
+    # Saved as a draft: nothing goes live before a medical reviewer has signed its text.
     save(page)
     success = page.locator(".messagelist .success")
     assert "was added successfully" in success.inner_text(), page.locator(
         ".messagelist"
     ).inner_text()
+    article = Article.objects.get(title_en=ENGLISH["title"])
+
+    # A medical reviewer reads the English and the Arabic text and signs a review of each.
+    reviewer_page, reviewer_problems = open_page(locale="en-US")
+    log_in(reviewer_page, medical_reviewer)
+    sign_review(reviewer_page, article, "English")
+    sign_review(reviewer_page, article, "Arabic")
+    reviewer_problems.assert_clean()
+
+    # Publish the article now (the date and time widgets' "Today" and "Now" shortcuts)
+    # and its Arabic translation.
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.select_option("#id_status", "published")
+    set_published_now(page)
+    page.select_option("select[name=translation_status_ar]", "published")
+    save(page)
 
     article = Article.objects.get(title_en=ENGLISH["title"])
     assert article.status == Article.Status.PUBLISHED
@@ -219,6 +257,8 @@ def test_publisher_writes_an_arabic_translation_and_publishes(
     assert served[0]["dir"] == "rtl"
     assert served[0]["summary"] == ARABIC["summary"]
     assert served[0]["translation"]["fallback_fields"] == []
+    detail = page.request.get(served[0]["url"]).json()
+    assert detail["medical_review"]["reviewer"]["name"] == "Dr Amal Haddad"
 
     # The saved form again, on its Arabic tabs (the switch above the form shows every field).
     page.goto(f"/admin/articles/article/{article.pk}/change/")
@@ -259,12 +299,15 @@ def test_admin_in_arabic_is_right_to_left(open_page, live_server, transactional_
 
 
 def test_published_without_a_date_is_published_now(
-    open_page, live_server, publisher, treatment_results_disclaimer
+    open_page, live_server, publisher, medical_reviewer, treatment_results_disclaimer
 ):
+    draft = ArticleFactory(
+        title_en=ENGLISH["title"], status=Article.Status.DRAFT, published_at=None
+    )
+    record_review(draft, "en", by=medical_reviewer)
     page, problems = open_page(locale="en-US")
     log_in(page, publisher)
-    page.goto("/admin/articles/article/add/")
-    page.fill("#id_title_en", ENGLISH["title"])
+    page.goto(f"/admin/articles/article/{draft.pk}/change/")
     page.select_option("#id_status", "published")
     save(page)
     problems.assert_clean()

@@ -91,6 +91,16 @@ def test_signing_text_that_changed_since_the_page_opened_is_refused(client, neur
     assert not MedicalReview.objects.exists()
 
 
+def test_a_new_article_cannot_be_published_before_it_is_reviewed(admin_client):
+    DisclaimerFactory(key="treatment-results")
+    add = reverse("admin:articles_article_add")
+    data = admin_form_data(admin_client.get(add), title_en="A new trial report")
+    response = admin_client.post(add, {**data, "status": "published"})
+    assert response.status_code == 200
+    assert "has no medical review" in response.content.decode()
+    assert not Article.objects.exists()
+
+
 def test_the_article_list_flags_what_awaits_review(admin_client, neurologist):
     article = ArticleFactory()
     record_review(article, "en", by=neurologist)
