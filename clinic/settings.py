@@ -235,8 +235,11 @@ MEDICAL_REVIEW_MAX_AGE_DAYS = env_int("MEDICAL_REVIEW_MAX_AGE_DAYS", 365)
 # How long an admin preview link stays valid, in seconds.
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 24 * 3600)
 
-# The publisher named in articles' JSON-LD (omitted when empty).
+# The publisher named in articles' JSON-LD, with its website. Without a name the publisher is
+# the host serving the API (whoever runs the host publishes what it serves): a true default,
+# where a made-up clinic name would not be.
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")
+CLINIC_URL = os.environ.get("CLINIC_URL", "")
 
 # Phone numbers written without a country code are read as numbers of this region.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "UA")
