@@ -438,7 +438,7 @@ def translations_import(
             )
             continue
         # Only what will be written is checked: tokenising every entry took most of the time.
-        mismatches = compare(entry.msgid, text)
+        mismatches = compare(entry.msgid, text, lang)
         if mismatches:
             report.errors.append(
                 Problem(entry.linenum, context, "; ".join(str(mismatch) for mismatch in mismatches))

@@ -125,7 +125,7 @@ def translation_invariant_problems(obj: models.Model, language: str) -> list[str
         translation = getattr(obj, localized(name, language))
         if not translation:
             continue
-        for mismatch in compare(source_text(obj, name), translation):
+        for mismatch in compare(source_text(obj, name), translation, language):
             label = type(obj)._meta.get_field(name).verbose_name
             problems.append(f"{label} ({localized(name, language)}): {mismatch}")
     return problems
