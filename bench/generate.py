@@ -306,7 +306,7 @@ def check_invariants(content: dict) -> None:
         for name, source in content["texts"]["en"].items():
             if name == "slug":
                 continue
-            mismatches = compare(source, content["texts"][language][name])
+            mismatches = compare(source, content["texts"][language][name], language)
             if mismatches:
                 raise SystemExit(
                     f"generated {language} {name} breaks the invariants: "

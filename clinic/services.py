@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from articles.models import Article, Reference, Topic
+from clinic.demo_corrections import demo_corrections_apply
 from clinic.i18n.languages import language_codes, target_languages
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized
@@ -151,5 +152,6 @@ def demo_content_load(*, path: Path = DEMO_CONTENT) -> Counter:
             citation.save()
         created["articles"] += 1
 
+    created.update(demo_corrections_apply())  # the earlier demo text, where still unchanged
     logger.info("Demo content loaded: %s", dict(created) or "nothing new")
     return created

@@ -50,7 +50,7 @@ CONTACTS_AR = OpenApiExample(
         "display": "+380 93 055 2240",
         "uri": "tel:+380930552240",
         "kind": "phone",
-        "label": "الخط الناطق بالعربية",
+        "label": "خط باللغة العربية",
         "languages": ["ar"],
     },
 )

@@ -462,7 +462,7 @@ def translations_import(
         status = statuses[obj][name]
         if status == FieldStatus.CURRENT and text == translated_text(obj, name, lang):
             report.unchanged += 1
-        elif not _refused(entry, obj, name, text, report):
+        elif not _refused(entry, obj, name, text, lang, report):
             changes.setdefault(obj, {})[name] = text
             report.updated.append(_entry_change(entry.msgctxt, obj, name, lang, status))
     if report.errors:
@@ -523,7 +523,12 @@ def _sanitised(entry: polib.POEntry, obj: models.Model, name: str, report: Impor
 
 
 def _refused(
-    entry: polib.POEntry, obj: models.Model, name: str, text: str, report: ImportReport
+    entry: polib.POEntry,
+    obj: models.Model,
+    name: str,
+    text: str,
+    language: str,
+    report: ImportReport,
 ) -> bool:
     """Whether ``text``, to be written, is an error: too long, or its invariants differ."""
     limit = type(obj)._meta.get_field(name).max_length
@@ -531,7 +536,7 @@ def _refused(
         message = f"too long: {len(text)} characters, at most {limit}"
     else:
         # Only what will be written is checked: tokenising every entry took most of the time.
-        mismatches = compare(entry.msgid, text)
+        mismatches = compare(entry.msgid, text, language)
         if not mismatches:
             return False
         message = "; ".join(str(mismatch) for mismatch in mismatches)

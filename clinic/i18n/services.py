@@ -92,12 +92,13 @@ def content_save(
     changed_fields: Iterable[str],
     statuses: dict[str, str] | None = None,
     by: AbstractBaseUser | None = None,
+    origin: str = TranslationState.Origin.ADMIN,
 ) -> None:
-    """Save translated content edited by a person, keeping translation state true.
+    """Save translated content edited in the admin (or corrected), keeping translation state true.
 
     Sanitises HTML fields, derives empty slugs, saves ``obj``, records the current source for each
-    translated column in ``changed_fields`` (``title_ar``, ...) and applies the
-    per-language publishing ``statuses`` given.
+    translated column in ``changed_fields`` (``title_ar``, ...) with its ``origin`` and applies
+    the per-language publishing ``statuses`` given.
     """
     sanitize_html_fields(obj)
     derive_slugs(obj)
@@ -107,7 +108,7 @@ def content_save(
     for language in target_languages():
         fields = [name for name in model_fields if localized(name, language) in changed]
         if fields:
-            translation_record(obj=obj, language=language, fields=fields, by=by)
+            translation_record(obj=obj, language=language, fields=fields, origin=origin, by=by)
     current = {language: state.status for language, state in get_states(obj).items()}
     for language, status in (statuses or {}).items():
         if current.get(language, TranslationState.Status.DRAFT) != status:
@@ -125,7 +126,7 @@ def translation_invariant_problems(obj: models.Model, language: str) -> list[str
         translation = getattr(obj, localized(name, language))
         if not translation:
             continue
-        for mismatch in compare(source_text(obj, name), translation):
+        for mismatch in compare(source_text(obj, name), translation, language):
             label = type(obj)._meta.get_field(name).verbose_name
             problems.append(f"{label} ({localized(name, language)}): {mismatch}")
     return problems

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinic.i18n.models import TranslationState
 
@@ -28,7 +29,9 @@ class Reviewer(models.Model):
     """A person who reviews medical content: accountable by name and credentials."""
 
     name = models.CharField(
-        _("name"), max_length=200, help_text=_("The person's name, as published. Not translated.")
+        pgettext_lazy("person", "name"),
+        max_length=200,
+        help_text=_("The person's name, as published. Not translated."),
     )
     credentials = models.CharField(
         _("credentials"),

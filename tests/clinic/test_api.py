@@ -25,7 +25,7 @@ def test_contact_shape(api, demo_content):
         "display": "+380 93 055 2240",
         "uri": "tel:+380930552240",
         "kind": "phone",
-        "label": "الخط الناطق بالعربية",
+        "label": "خط باللغة العربية",
         "languages": ["ar"],
     }
 

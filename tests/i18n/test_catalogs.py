@@ -2,8 +2,12 @@ import shutil
 
 import polib
 import pytest
+from django.utils import translation
 
+from articles.models import Topic
 from clinic.i18n.catalogs import catalog_problems
+from clinic.models import ContactLine
+from clinic.reviews.models import Reviewer
 
 
 @pytest.fixture
@@ -39,3 +43,31 @@ def test_catalogs_are_complete_with_the_right_plural_forms(language, settings):
         if entry.msgid_plural:
             assert len(entry.msgstr_plural) == nplurals
             assert all(entry.msgstr_plural.values())
+
+
+def verbose_names(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {
+            "label": str(ContactLine._meta.get_field("label").verbose_name),
+            "name": str(Topic._meta.get_field("name").verbose_name),
+            "person's name": str(Reviewer._meta.get_field("name").verbose_name),
+        }
+
+
+@pytest.mark.parametrize("language", ["ar", "uk"])
+def test_a_label_a_topics_name_and_a_persons_name_are_told_apart(language):
+    names = verbose_names(language)
+    assert names["label"] != names["name"]
+    assert names["label"] != "label"
+
+
+def test_ukrainian_field_names():
+    assert verbose_names("uk") == {"label": "мітка", "name": "назва", "person's name": "ім’я"}
+
+
+def test_the_ukrainian_language_notice_spells_unavailable_as_one_word():
+    with translation.override("uk"):
+        notice = translation.pgettext(
+            "language notice", "This text is not yet available in your language."
+        )
+    assert notice == "Цей текст ще недоступний вашою мовою."

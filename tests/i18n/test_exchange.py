@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, Topic
 from clinic.i18n.exchange import ChangeKind, EntryChange, ImportFailed, translations_import
+from clinic.i18n.invariants import number_format
 from clinic.i18n.models import TranslationState
 from clinic.i18n.state import FieldStatus, field_statuses
 from clinic.models import ContactLine, Disclaimer
@@ -163,6 +164,10 @@ def test_export_passes_pofilter_critical_and_invariant_checks(demo_content, tmp_
         "accelerators", "escapes", "newlines", "nplurals", "printf", "pythonbraceformat",
         "tabs", "variables", "xmltags", "numbers", "urls", "emails",
     ]  # fmt: skip
+    if "," in number_format(language).decimal:
+        # pofilter reads a decimal comma (3,5) as two numbers (translate-toolkit knows no
+        # locale's decimal mark); the import's invariant check reads it as the language does.
+        checks.remove("numbers")
     out = tmp_path / "failures.po"
     result = subprocess.run(
         [

@@ -1,4 +1,4 @@
-"""Medical review as a signed act: recorded per language, outdated by changes, stated only when current."""
+"""Medical review as a signed act: per language, outdated by changes, stated only when current."""
 
 from datetime import timedelta
 

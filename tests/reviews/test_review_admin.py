@@ -1,4 +1,4 @@
-"""Review in the admin: the state of each language, notes, and signing a review; the demo content."""
+"""Review in the admin: the state of each language, notes, signing a review; the demo content."""
 
 import pytest
 from django.contrib.auth.models import Group, User

@@ -7,7 +7,8 @@ from clinic.services import demo_content_load
 class Command(BaseCommand):
     help = (
         "Load the clinic page (trial report, contact lines, disclaimer) in every shipped "
-        "language. Creates what is missing, never overwrites existing content."
+        "language. Creates what is missing, never overwrites existing content; corrects the "
+        "earlier demo translations where their text is still unchanged."
     )
 
     def handle(self, *args, **options) -> None:
