@@ -231,7 +231,6 @@ def article_content(index: int, seed: int) -> dict:
         "presented_place": place,
         "presented_on": (published_at - timedelta(days=rng.randint(1, 60))).date(),
         "published_at": published_at,
-        "last_reviewed": (published_at + timedelta(days=rng.randint(1, 200))).date(),
         "references": references,
         "topics": rng.sample(range(20), rng.randint(1, 3)),
     }
@@ -340,8 +339,6 @@ def _insert_batch(indexes: range, seed: int, topic_pks: list[int], check: int) -
             presented_at=content["presented_at"],
             presented_on=content["presented_on"],
             presented_place=content["presented_place"],
-            medical_reviewer="Medical editorial team",
-            last_reviewed=content["last_reviewed"],
         )
         for language, texts in content["texts"].items():
             for name, text in texts.items():

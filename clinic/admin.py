@@ -7,6 +7,7 @@ from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
 from clinic.models import ContactLine, Disclaimer
 from clinic.reviews.admin import MedicalReviewAdminMixin
 from clinic.reviews.services import review_publish_problems
+from clinic.revisions import RevisionAdmin
 
 
 class LanguagesField(forms.TypedMultipleChoiceField):
@@ -25,7 +26,7 @@ class LanguagesField(forms.TypedMultipleChoiceField):
 
 
 @admin.register(ContactLine)
-class ContactLineAdmin(TranslatedContentAdmin):
+class ContactLineAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_display = ["display_number", "label", "kind", "spoken", "order", "translation_overview"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -58,7 +59,7 @@ class DisclaimerForm(TranslationStatusForm):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(MedicalReviewAdminMixin, TranslatedContentAdmin):
+class DisclaimerAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmin):
     form = DisclaimerForm
     list_display = ["key", "applies_to", "order", "translation_overview", "review_overview"]
     list_filter = ["applies_to"]

@@ -21,18 +21,31 @@ TRUNCATE = 160
 
 
 def register_content_models() -> None:
+    """Register every content model with django-reversion, with what its revisions follow.
+
+    The admin's ``VersionAdmin`` registers the models it administers first (when the
+    admin autodiscovers, before this app is ready) with its own defaults: those
+    registrations are replaced, so an article's revision follows its translation states too
+    and leaves out the optimistic-locking version.
+    """
     from articles.models import Article, Reference, Topic
     from clinic.i18n.models import TranslationState
     from clinic.models import ContactLine, Disclaimer
     from clinic.reviews.models import Reviewer
 
-    if reversion.is_registered(Article):
-        return
-    reversion.register(TranslationState)
-    reversion.register(Reference)
-    reversion.register(Article, follow=["references", "translation_states"], exclude=["version"])
-    for model in (Topic, ContactLine, Disclaimer, Reviewer):
-        reversion.register(model, follow=["translation_states"])
+    registrations = {
+        TranslationState: {},
+        Reference: {},
+        Article: {"follow": ["references", "translation_states"], "exclude": ["version"]},
+        **{
+            model: {"follow": ["translation_states"]}
+            for model in (Topic, ContactLine, Disclaimer, Reviewer)
+        },
+    }
+    for model, options in registrations.items():
+        if reversion.is_registered(model):
+            reversion.unregister(model)
+        reversion.register(model, **options)
 
 
 @contextmanager

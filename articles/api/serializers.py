@@ -135,6 +135,9 @@ def _date(value) -> str | None:
 
 
 class StudySerializer(serializers.Serializer):
+    title = serializers.CharField(
+        source="study_title", help_text="The trial's registered name (not translated)."
+    )
     condition = TranslatedField()
     intervention = TranslatedField()
     phase = serializers.CharField(help_text="Machine value, e.g. phase1.")
@@ -143,6 +146,7 @@ class StudySerializer(serializers.Serializer):
     )
     enrollment = serializers.IntegerField(allow_null=True, help_text="Number of participants.")
     institution = serializers.CharField()
+    institution_place = serializers.CharField(help_text="Where the study ran.")
     lead_investigator = serializers.CharField()
     presented_at = serializers.CharField()
     presented_on = serializers.DateField(allow_null=True)
@@ -200,12 +204,14 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "seo_title": text.values["seo_title"],
             "seo_description": text.values["seo_description"],
             "study": {
+                "title": article.study_title,
                 "condition": text.values["condition"],
                 "intervention": text.values["intervention"],
                 "phase": article.phase,
                 "phase_label": str(article.get_phase_display()),
                 "enrollment": article.enrollment,
                 "institution": article.institution,
+                "institution_place": article.institution_place,
                 "lead_investigator": article.lead_investigator,
                 "presented_at": article.presented_at,
                 "presented_on": _date(article.presented_on),

@@ -38,6 +38,7 @@ from clinic.reviews.services import (
     review_status,
     signing_reviewer,
 )
+from clinic.revisions import RevisionAdmin
 
 STATE_TEXT = {
     ReviewState.CURRENT: pgettext_lazy("medical review", "current"),
@@ -247,7 +248,7 @@ def reviewed_texts(obj, language: str) -> list[dict]:
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(TranslatedContentAdmin):
+class ReviewerAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_display = ["name", "credentials", "user", "translation_overview"]
     search_fields = ["name", *(f"credentials_{code}" for code in language_codes())]
     autocomplete_fields = ["user"]

@@ -437,3 +437,11 @@ def test_published_translation_without_a_title_still_has_a_url(api):
     translate(article, "ar", summary="ملخص")
     item = api.get_json(LIST, lang="ar").json()["results"][0]
     assert item["url"] == item["alternates"]["x-default"]
+
+
+def test_the_study_names_the_trial_and_where_it_ran(api, demo_content):
+    article = Article.objects.get()
+    study = api.get_json(detail(article.slug_en), lang="uk").json()["study"]
+    assert study["title"].startswith("Intrathecal Administration of Autologous Mesenchymal")
+    assert study["institution_place"] == "New York, NY, United States"
+    assert study["presented_place"] == "Vancouver, British Columbia, Canada"

@@ -19,7 +19,13 @@ from articles.services import (
 from clinic.i18n.models import TranslationState
 from clinic.i18n.state import translation_report
 from tests.admin_forms import admin_form_data
-from tests.factories import ArticleFactory, DisclaimerFactory, record_review, translate
+from tests.factories import (
+    ArticleFactory,
+    ContactLineFactory,
+    DisclaimerFactory,
+    record_review,
+    translate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -418,6 +424,28 @@ def test_every_admin_save_is_a_revision_that_can_be_restored(admin_client, discl
         object_id=article.pk, language="ar", content_type__model="article"
     )
     assert state.sources["title"] == "Second title"
+
+
+def test_an_article_revision_keeps_its_translation_states_but_not_its_lock_version(
+    admin_client, disclaimer
+):
+    article = ArticleFactory(title_en="First title")
+    submit(admin_client, article, title_ar="عنوان", translation_status_ar="draft")
+    revision = Version.objects.get_for_object(article).first().revision
+    models = {version.content_type.model for version in revision.version_set.all()}
+    assert "translationstate" in models
+    article_version = revision.version_set.get(content_type__model="article")
+    assert "version" not in article_version.field_dict
+
+
+@pytest.mark.parametrize("model_name", ["disclaimer", "contactline"])
+def test_disclaimer_and_contact_line_edits_are_revisions(admin_client, model_name):
+    obj = DisclaimerFactory() if model_name == "disclaimer" else ContactLineFactory()
+    url = reverse(f"admin:clinic_{model_name}_change", args=[obj.pk])
+    field = "text_en" if model_name == "disclaimer" else "label_en"
+    data = admin_form_data(admin_client.get(url), **{field: "Edited in the admin"})
+    assert admin_client.post(url, data).status_code == 302
+    assert Version.objects.get_for_object(obj).count() == 1
 
 
 def test_imports_and_publishing_are_revisions_too(disclaimer):
