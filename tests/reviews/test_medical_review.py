@@ -217,3 +217,13 @@ def test_an_edit_keeps_a_published_article_published_without_a_review(api, artic
     article = edit(article, title_en="Stem cells in progressive multiple sclerosis")
     assert article.status == Article.Status.PUBLISHED
     assert detail(api, article, "en")["medical_review"] is None
+
+
+def test_a_ukrainian_review_is_stated_to_ukrainian_readers(api, article, neurologist):
+    article = translate(article, "uk", title="Стовбурові клітини при прогресуючому РС")
+    record_review(article, "uk", by=neurologist)
+    item = detail(api, article, "uk")
+    assert item["language"] == "uk"
+    assert item["medical_review"]["reviewer"]["name"] == "Dr Amal Haddad"
+    assert item["json_ld"]["mainEntityOfPage"]["reviewedBy"]["name"] == "Dr Amal Haddad"
+    assert detail(api, article, "ar")["medical_review"] is None
