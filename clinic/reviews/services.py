@@ -101,24 +101,30 @@ def attach_reviews(objects: Iterable[models.Model], languages: Iterable[str] | N
     ``languages``: only the reviews of these languages (a public response needs
     the language served and the source).
     """
-    by_type: dict[type[models.Model], dict[int, models.Model]] = defaultdict(dict)
+    by_type: dict[tuple[str, str], dict[int, models.Model]] = defaultdict(dict)
     for obj in objects:
         if obj.pk is not None:
-            by_type[type(obj)._meta.concrete_model][obj.pk] = obj
+            opts = obj._meta.concrete_model._meta
+            by_type[(opts.app_label, opts.model_name)][obj.pk] = obj
             obj.__dict__[REVIEWS_ATTR] = []
     if not by_type:
         return
     condition = models.Q()
-    for model, by_pk in by_type.items():
+    for by_pk in by_type.values():
+        model = type(next(iter(by_pk.values())))
         condition |= content_type_q(model, object_id__in=list(by_pk))
-    reviews = MedicalReview.objects.filter(condition).select_related("reviewer")
+    # The content type's natural key says which model a row belongs to (as attach_states).
+    reviews = (
+        MedicalReview.objects.filter(condition)
+        .select_related("reviewer")
+        .annotate(
+            _app_label=models.F("content_type__app_label"), _model=models.F("content_type__model")
+        )
+    )
     if languages is not None:
         reviews = reviews.filter(language__in=list(languages))
-    owners = {
-        ContentType.objects.get_for_model(model).pk: by_pk for model, by_pk in by_type.items()
-    }
     for review in reviews:
-        obj = owners.get(review.content_type_id, {}).get(review.object_id)
+        obj = by_type[(review._app_label, review._model)].get(review.object_id)
         if obj is not None:
             obj.__dict__[REVIEWS_ATTR].append(review)
 

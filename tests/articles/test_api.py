@@ -396,9 +396,13 @@ def test_detail_costs_at_most_six_queries(api, article, django_assert_max_num_qu
         article.topics.add(translate(TopicFactory(), "ar", name=f"موضوع {n}"))
         ReferenceFactory(article=article, identifier=f"NCT0000000{n}")
         DisclaimerFactory()
+        reviewer = reviewer_user(f"reviewer-{n}")
+        translate(reviewer.medical_reviewer, "ar", credentials="طبيب أعصاب")
+        record_review(Article.objects.get(pk=article.pk), "ar" if n % 2 else "en", by=reviewer)
     with django_assert_max_num_queries(6):
         response = api.get_json(detail(article.slug_ar), lang="ar", q="ignored", ordering="title")
     assert len(response.json()["study"]["references"]) == extras
+    assert (response.json()["medical_review"] is not None) == bool(extras)
 
 
 def test_filtered_and_searched_list_costs_at_most_four_queries(

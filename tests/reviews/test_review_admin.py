@@ -167,3 +167,12 @@ def test_a_note_added_in_the_admin_records_its_author(admin_client, admin_user):
     assert admin_client.post(change_url(disclaimer), data).status_code == 302
     note = ReviewNote.objects.get()
     assert (note.language, note.created_by) == ("uk", admin_user)
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "uk"])
+def test_review_notes_never_reach_the_api(api, demo_content, language):
+    article = Article.objects.get()
+    for path in (f"/api/v1/articles/{article.slug_en}/", "/api/v1/disclaimers/"):
+        body = api.get_json(path, lang=language).content.decode()
+        assert "Awaiting medical review" not in body
+        assert "Translator's note" not in body
