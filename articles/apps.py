@@ -7,10 +7,51 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Research news")
 
     def ready(self) -> None:
-        from articles.models import Article
-        from articles.search import connect_search_signals
+        from articles.models import Article, Reference, Topic
+        from articles.search import connect_search_signals, search_documents_deferred
         from articles.services import article_review_facts
-        from clinic.reviews.registry import register_reviewable
+        from clinic.content import Role, register
 
         connect_search_signals()
-        register_reviewable(Article, facts=article_review_facts)
+        everyone_reads = {Role.REVIEWERS: ("view",)}
+        register(
+            Topic,
+            follow=("translation_states",),
+            staff={
+                Role.EDITORS: ("add", "change", "view"),
+                Role.PUBLISHERS: ("add", "change", "view", "delete"),
+                Role.TRANSLATORS: ("view", "change"),
+                **everyone_reads,
+            },
+        )
+        register(
+            Article,
+            follow=("references", "translation_states"),
+            exclude=("version",),
+            m2m=("topics", "disclaimers"),
+            scheduled_times=lambda: Article.objects.scheduled_times(),
+            public=lambda: Article.objects.published(),
+            staff={
+                Role.EDITORS: ("add", "change", "view", "submit_article"),
+                Role.PUBLISHERS: (
+                    "add",
+                    "change",
+                    "view",
+                    "delete",
+                    "submit_article",
+                    "publish_article",
+                ),
+                Role.TRANSLATORS: ("view", "change"),
+                **everyone_reads,
+            },
+            review_facts=article_review_facts,
+            bulk_write=search_documents_deferred,
+        )
+        register(
+            Reference,
+            staff={
+                Role.EDITORS: ("add", "change", "view"),
+                Role.PUBLISHERS: ("add", "change", "view", "delete"),
+                **everyone_reads,
+            },
+        )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.disclaimers import disclaimers_for
 from articles.models import Article
 from clinic.i18n.languages import get_language, source_language
 from clinic.i18n.models import TranslationState
@@ -111,7 +112,7 @@ def article_translation_problems(
 @transaction.atomic
 def article_publish(*, article: Article, by: AbstractBaseUser | None = None) -> Article:
     """Publish ``article`` now (or at its future ``published_at``: scheduled)."""
-    disclaimers = list(Disclaimer.objects.for_article(article))
+    disclaimers = list(disclaimers_for(article))
     if article.status == Article.Status.PUBLISHED:
         problems = article_publish_problems(article, disclaimers)
     else:
@@ -139,9 +140,7 @@ def article_unpublish(*, article: Article, by: AbstractBaseUser | None = None) -
 def article_translation_publish(
     *, article: Article, language: str, by: AbstractBaseUser | None = None
 ) -> None:
-    problems = article_translation_problems(
-        article, language, list(Disclaimer.objects.for_article(article))
-    )
+    problems = article_translation_problems(article, language, list(disclaimers_for(article)))
     if problems:
         raise PublishRefused(problems)
     translation_set_status(

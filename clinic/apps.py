@@ -9,15 +9,28 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from clinic.models import Disclaimer
+        from clinic.content import Role, register
+        from clinic.models import ContactLine, Disclaimer
         from clinic.permissions import sync_staff_groups_after_migrate
-        from clinic.reviews.registry import register_reviewable
         from clinic.revisions import register_content_models
         from clinic.signals import connect_content_signals
 
         connect_content_signals()
-        register_reviewable(Disclaimer)
         register_content_models()
+        managed = {
+            Role.EDITORS: ("view",),
+            Role.PUBLISHERS: ("add", "change", "view", "delete"),
+            Role.TRANSLATORS: ("view", "change"),
+            Role.REVIEWERS: ("view",),
+        }
+        register(ContactLine, follow=("translation_states",), staff=managed)
+        # Disclaimers are medical content: reviewed like articles, with no facts besides the text.
+        register(
+            Disclaimer,
+            follow=("translation_states",),
+            staff=managed,
+            review_facts=lambda disclaimer: {},
+        )
         post_migrate.connect(
             sync_staff_groups_after_migrate, sender=self, dispatch_uid="staff-groups"
         )

@@ -3,13 +3,14 @@
 Any content change bumps it once its transaction commits (see
 ``clinic.signals``). The API derives ``Last-Modified`` from it, so a
 conditional request never gets a 304 for content that changed, deleted objects
-included. The version also lists the times at which scheduled articles go
-live, so a scheduled article moves ``Last-Modified`` forward when its time
-comes, without any job running. With Redis as the cache every process sees the
-same version (with the local-memory cache each process has its own, which is
-fine for one development server only). If the entry is lost, a new one starts
-without a known schedule and ``Last-Modified`` is the current time until the
-next change: responses can look newer, never staler.
+included. The version also lists the times at which scheduled content goes
+live (each app says when, in the content registry), so a scheduled article
+moves ``Last-Modified`` forward when its time comes, without any job running.
+With Redis as the cache every process sees the same version (with the
+local-memory cache each process has its own, which is fine for one development
+server only). If the entry is lost, a new one starts without a known schedule
+and ``Last-Modified`` is the current time until the next change: responses can
+look newer, never staler.
 """
 
 import secrets
@@ -18,6 +19,8 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
+
+from clinic.content import scheduled_times
 
 CACHE_KEY = "content-version"
 
@@ -56,12 +59,8 @@ def current_version() -> ContentVersion:
 
 def bump_version() -> ContentVersion:
     """Start a new version now (called after a content change commits)."""
-    from articles.models import Article
-
     version = ContentVersion(
-        token=secrets.token_hex(8),
-        changed_at=timezone.now(),
-        scheduled=tuple(Article.objects.scheduled_times()),
+        token=secrets.token_hex(8), changed_at=timezone.now(), scheduled=tuple(scheduled_times())
     )
     cache.set(CACHE_KEY, version, timeout=None)
     return version

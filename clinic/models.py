@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.i18n.models import TranslationState
 from clinic.phones import display_phone, normalize_phone, phone_uri
-from clinic.querysets import DisclaimerQuerySet
 
 
 def validate_language_codes(value: object) -> None:
@@ -100,8 +99,6 @@ class Disclaimer(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     translation_states = GenericRelation(TranslationState)
-
-    objects = DisclaimerQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "key"]

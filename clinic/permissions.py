@@ -1,11 +1,14 @@
 """Staff groups and their permissions, kept in sync with the configured languages.
 
-Editors write and submit articles for review; Publishers also publish, schedule
-and unpublish articles and translations and manage contact lines and
-disclaimers; "Translators: <language>" edit the fields of their language only
-(the admin enforces it with the ``i18n.translate_<lang>`` permission);
-"Medical reviewers" record medical reviews (``reviews.review_medical_content``).
-Every staff group may leave review and translator notes.
+Each app grants permissions on its content to staff roles in the content
+registry (``clinic.content``, ``staff=``); the groups are those roles:
+
+* "Editors" write and submit articles for review and edit every language;
+* "Publishers" also publish, schedule and unpublish articles and translations
+  and manage contact lines and disclaimers;
+* "Translators: <language>" edit the fields of their language only (the admin
+  enforces it with the ``i18n.translate_<lang>`` permission);
+* "Medical reviewers" read all content and record medical reviews.
 
 The ``clinic`` data migration creates the groups, and every ``migrate`` syncs
 them again, so a newly added language gets its permission in Editors and
@@ -15,15 +18,7 @@ Publishers and its own translators' group.
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 
-CONTENT = ["articles.article", "articles.topic", "clinic.contactline", "clinic.disclaimer"]
-
-
-def _perms(labels: list[str], actions: list[str]) -> list[str]:
-    return [
-        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
-        for label in labels
-        for action in actions
-    ]
+from clinic.content import Role, contents
 
 
 def _target_languages() -> list[tuple[str, str]]:
@@ -35,42 +30,20 @@ def _translate(code: str) -> str:
     return f"i18n.translate_{code.replace('-', '_')}"
 
 
+def _granted(role: Role) -> list[str]:
+    return [permission for content in contents() for permission in content.permissions(role)]
+
+
 def staff_groups() -> dict[str, list[str]]:
     """Group name → ``app_label.codename`` permissions."""
     translate_all = [_translate(code) for code, _name in _target_languages()]
-    content = ["articles.article", "articles.topic", "articles.reference"]
-    editors = [
-        *_perms(content, ["add", "change", "view"]),
-        *_perms(["clinic.contactline", "clinic.disclaimer", "i18n.translationstate"], ["view"]),
-        *_perms(["reviews.medicalreview", "reviews.reviewer", "reviews.reviewnote"], ["view"]),
-        *_perms(["reviews.reviewnote"], ["add", "change"]),
-        "articles.submit_article",
-        *translate_all,
-    ]
-    publishers = [
-        *editors,
-        *_perms(content, ["delete"]),
-        *_perms(["clinic.contactline", "clinic.disclaimer"], ["add", "change", "delete"]),
-        "articles.publish_article",
-        "i18n.publish_translation",
-    ]
-    # Medical reviewers sign reviews as the reviewer profile linked to their account (which a
-    # superuser creates); they read everything they review and its history.
-    reviewers = [
-        *_perms([*content, "clinic.contactline", "clinic.disclaimer"], ["view"]),
-        *_perms(["reviews.medicalreview", "reviews.reviewer"], ["view"]),
-        *_perms(["reviews.reviewnote"], ["add", "change", "view"]),
-        "i18n.view_translationstate",
-        "reviews.review_medical_content",
-    ]
-    groups = {"Editors": editors, "Publishers": publishers, "Medical reviewers": reviewers}
+    groups = {
+        "Editors": [*_granted(Role.EDITORS), *translate_all],
+        "Publishers": [*_granted(Role.PUBLISHERS), *translate_all],
+        "Medical reviewers": _granted(Role.REVIEWERS),
+    }
     for code, name in _target_languages():
-        groups[f"Translators: {name}"] = [
-            *_perms(CONTENT, ["view", "change"]),
-            "i18n.view_translationstate",
-            *_perms(["reviews.reviewnote"], ["add", "change", "view"]),
-            _translate(code),
-        ]
+        groups[f"Translators: {name}"] = [*_granted(Role.TRANSLATORS), _translate(code)]
     return groups
 
 

@@ -1,7 +1,8 @@
 """Revisions of every content save (django-reversion): registration, admin history with changes.
 
-Articles follow their references and translation states, so restoring an
-article restores its text, citations and translation state together. The
+What a revision follows comes from the content registry: an article follows its
+references and translation states, so restoring an article restores its text,
+citations and translation state together. The
 optimistic-locking ``version`` is not part of a revision: restoring an old
 revision is a new edit, not a step back in the lock.
 """
@@ -17,35 +18,29 @@ from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from clinic.content import Content, on_register
+
 TRUNCATE = 160
 
 
-def register_content_models() -> None:
-    """Register every content model with django-reversion, with what its revisions follow.
+def _register(content: Content) -> None:
+    """Register a served content model with what its revisions follow and leave out.
 
     The admin's ``VersionAdmin`` registers the models it administers first (when the
-    admin autodiscovers, before this app is ready) with its own defaults: those
+    admin autodiscovers, before the apps are ready) with its own defaults: those
     registrations are replaced, so an article's revision follows its translation states too
     and leaves out the optimistic-locking version.
     """
-    from articles.models import Article, Reference, Topic
-    from clinic.i18n.models import TranslationState
-    from clinic.models import ContactLine, Disclaimer
-    from clinic.reviews.models import Reviewer
+    if not content.served:
+        return
+    if reversion.is_registered(content.model):
+        reversion.unregister(content.model)
+    reversion.register(content.model, follow=list(content.follow), exclude=list(content.exclude))
 
-    registrations = {
-        TranslationState: {},
-        Reference: {},
-        Article: {"follow": ["references", "translation_states"], "exclude": ["version"]},
-        **{
-            model: {"follow": ["translation_states"]}
-            for model in (Topic, ContactLine, Disclaimer, Reviewer)
-        },
-    }
-    for model, options in registrations.items():
-        if reversion.is_registered(model):
-            reversion.unregister(model)
-        reversion.register(model, **options)
+
+def register_content_models() -> None:
+    """Keep revisions of every served content model of the registry (``clinic.content``)."""
+    on_register(_register)
 
 
 @contextmanager

@@ -1,8 +1,13 @@
-"""Content changes bump the content version once their transaction commits."""
+"""Content changes bump the content version once their transaction commits.
+
+Every served content model of the registry (``clinic.content``) is watched:
+saves, deletes and changes of its registered many-to-many relations.
+"""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from clinic.content import Content, on_register
 from clinic.content_version import bump_version
 
 
@@ -36,18 +41,20 @@ def _content_changed(sender, **kwargs) -> None:
     transaction.on_commit(_Bump(done or [False]))
 
 
-def connect_content_signals() -> None:
-    from articles.models import Article, Reference, Topic
-    from clinic.i18n.models import TranslationState
-    from clinic.models import ContactLine, Disclaimer
-    from clinic.reviews.models import MedicalReview, Reviewer
+def _watch(content: Content) -> None:
+    if not content.served:
+        return
+    model = content.model
+    uid = model._meta.label_lower
+    post_save.connect(_content_changed, sender=model, dispatch_uid=f"save-{uid}")
+    post_delete.connect(_content_changed, sender=model, dispatch_uid=f"delete-{uid}")
+    for name in content.m2m:
+        through = model._meta.get_field(name).remote_field.through
+        m2m_changed.connect(
+            _content_changed, sender=through, dispatch_uid=f"m2m-{through._meta.label_lower}"
+        )
 
-    content = (Article, Reference, Topic, ContactLine, Disclaimer, TranslationState)
-    # A recorded review, or a reviewer's name, changes what an article's detail states.
-    for model in (*content, Reviewer, MedicalReview):
-        uid = model._meta.label_lower
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"save-{uid}")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"delete-{uid}")
-    for through in (Article.topics.through, Article.disclaimers.through):
-        uid = through._meta.label_lower
-        m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"m2m-{uid}")
+
+def connect_content_signals() -> None:
+    """Watch every served content model, registered already or to come."""
+    on_register(_watch)

@@ -12,6 +12,7 @@ from articles.api.serializers import (
     TopicSerializer,
     published_slugs,
 )
+from articles.disclaimers import disclaimers_for, disclaimers_for_articles, shown_with
 from articles.models import Article, Topic
 from articles.querysets import load_topics
 from articles.services import article_from_preview_token
@@ -22,7 +23,6 @@ from clinic.api.views import ApiViewMixin, TranslatedListView
 from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.state import attach_states
 from clinic.models import Disclaimer
-from clinic.querysets import shown_with
 from clinic.reviews.services import attach_reviews, loaded_reviewers
 
 
@@ -67,7 +67,7 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         if not candidates:
             raise Http404
         topics = load_topics(candidates)
-        disclaimers = list(Disclaimer.objects.for_articles([article.pk for article in candidates]))
+        disclaimers = list(disclaimers_for_articles([article.pk for article in candidates]))
         attach_reviews(candidates, languages={request.LANGUAGE_CODE, source_language()})
         attach_states(
             [*candidates, *topics, *disclaimers, *loaded_reviewers(candidates)],
@@ -101,7 +101,7 @@ def article_detail_response(
 ) -> Response:
     """The article's detail; states of the article, its topics and disclaimers already loaded."""
     if disclaimers is None:
-        disclaimers = list(Disclaimer.objects.for_article(article))
+        disclaimers = list(disclaimers_for(article))
         attach_reviews([article])
         attach_states(
             [article, *load_topics([article]), *disclaimers, *loaded_reviewers([article])]

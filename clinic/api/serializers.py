@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clinic.content import public_querysets
 from clinic.i18n.completeness import completeness_by_type
 from clinic.i18n.languages import Language, fallback_chain
 from clinic.i18n.serializers import (
@@ -68,11 +69,7 @@ class LanguageSerializer(serializers.Serializer):
 
         Unpublished articles are not counted, nor reviewers who never recorded a review.
         """
-        from articles.models import Article
-        from clinic.reviews.models import Reviewer
-
-        public = {Article: Article.objects.published(), Reviewer: Reviewer.objects.with_reviews()}
         return {
             name: figures.as_dict()
-            for name, figures in completeness_by_type(language.code, public).items()
+            for name, figures in completeness_by_type(language.code, public_querysets()).items()
         }

@@ -23,11 +23,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clinic.content import reviewable
 from clinic.i18n.admin import TranslatedContentAdmin
 from clinic.i18n.languages import get_language, language_codes, source_language
 from clinic.i18n.registry import html_fields, localized, translatable_fields
 from clinic.reviews.models import MedicalReview, Reviewer, ReviewNote
-from clinic.reviews.registry import reviewable
 from clinic.reviews.services import (
     ReviewRefused,
     ReviewState,
@@ -218,7 +218,7 @@ class MedicalReviewAdminMixin:
             "language": get_language(language),
             "status": describe(review_status(obj, language)),
             "texts": reviewed_texts(obj, language),
-            "covers_facts": bool(reviewable(type(obj)).facts(obj)),
+            "covers_facts": bool(reviewable(type(obj)).review_facts(obj)),
             "form": form,
         }
         return TemplateResponse(request, "admin/reviews/record_review.html", context)

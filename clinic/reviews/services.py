@@ -31,11 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from clinic.content import reviewable
 from clinic.i18n.languages import get_language, source_language
 from clinic.i18n.registry import localized, translatable_fields
 from clinic.i18n.state import content_type_q, source_text
 from clinic.reviews.models import MedicalReview, Reviewer
-from clinic.reviews.registry import reviewable
 
 REVIEWS_ATTR = "_medical_reviews"
 
@@ -77,7 +77,7 @@ def source_fingerprint(obj: models.Model) -> str:
     model = type(obj)
     return _digest(
         {
-            "facts": reviewable(model).facts(obj),
+            "facts": reviewable(model).review_facts(obj),
             "text": {name: source_text(obj, name) for name in translatable_fields(model)},
         }
     )

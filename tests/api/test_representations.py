@@ -18,9 +18,9 @@ from articles.api.serializers import (
     ReferenceSerializer,
     TopicSerializer,
 )
+from articles.disclaimers import disclaimers_for
 from articles.models import Article
 from clinic.api.serializers import DisclaimerSerializer
-from clinic.models import Disclaimer
 from tests.factories import ArticleFactory, ReferenceFactory, TopicFactory, translate
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def _same(serializer_class, instance, context: dict) -> dict:
 
 def _objects() -> list[tuple[type, object]]:
     article = Article.objects.get()
-    disclaimers = list(Disclaimer.objects.for_article(article))
+    disclaimers = list(disclaimers_for(article))
     return [
         (ArticleListSerializer, article),
         (ArticleDetailSerializer, article),
@@ -59,7 +59,7 @@ def _objects() -> list[tuple[type, object]]:
 @pytest.mark.parametrize("language", ["en", "ar", "uk"])
 def test_the_demo_article_and_its_parts_in_each_language(demo_content, language):
     article = Article.objects.get()
-    context = _context(language, disclaimers=list(Disclaimer.objects.for_article(article)))
+    context = _context(language, disclaimers=list(disclaimers_for(article)))
     for serializer_class, instance in _objects():
         data = _same(serializer_class, instance, context)
         if serializer_class is ArticleDetailSerializer:
