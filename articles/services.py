@@ -11,7 +11,11 @@ from articles.disclaimers import disclaimers_for
 from articles.models import Article
 from clinic.i18n.languages import get_language, source_language
 from clinic.i18n.models import TranslationState
-from clinic.i18n.services import translation_invariant_problems, translation_set_status
+from clinic.i18n.services import (
+    content_save,
+    translation_invariant_problems,
+    translation_set_status,
+)
 from clinic.i18n.state import attach_states, translation_report
 from clinic.models import Disclaimer
 from clinic.reviews.services import review_publish_problems
@@ -123,7 +127,7 @@ def article_publish(*, article: Article, by: AbstractBaseUser | None = None) -> 
         article.status = Article.Status.PUBLISHED
         article.published_at = article.published_at or timezone.now()
         article.version += 1
-        article.save()
+        content_save(obj=article, by=by)
     return article
 
 
@@ -132,7 +136,7 @@ def article_unpublish(*, article: Article, by: AbstractBaseUser | None = None) -
     with content_revision("Unpublished", by):
         article.status = Article.Status.DRAFT
         article.version += 1
-        article.save()
+        content_save(obj=article, by=by)
     return article
 
 

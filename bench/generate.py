@@ -243,7 +243,7 @@ def _topic_slugs() -> list[str]:
     from django.utils.text import slugify
 
     from bench import textbank as tb
-    from clinic.services import DEMO_CONTENT
+    from clinic.demo import DEMO_CONTENT
 
     demo = [item["slug"] for item in json.loads(DEMO_CONTENT.read_text("utf-8"))["topics"]]
     return demo + [slugify(names[0]) for names in tb.TOPICS]
@@ -387,7 +387,7 @@ def generated_count() -> int:
     from django.utils.text import slugify
 
     from articles.models import Article
-    from clinic.services import DEMO_CONTENT
+    from clinic.demo import DEMO_CONTENT
 
     demo_title = json.loads(DEMO_CONTENT.read_text("utf-8"))["article"]["title"]["en"]
     return Article.objects.exclude(slug_en=slugify(demo_title)).count()
@@ -400,7 +400,7 @@ def generate(n: int, *, seed: int = DEFAULT_SEED, reset: bool = False, batch: in
     from django.utils import translation
 
     from clinic.content_version import bump_version
-    from clinic.services import demo_content_load
+    from clinic.demo import demo_content_load
 
     started = time.monotonic()
     say(f"database: {connection.vendor} {connection.settings_dict['NAME']}")

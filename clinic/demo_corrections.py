@@ -28,23 +28,22 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models, transaction
 
-from articles.models import Article
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized
 from clinic.i18n.services import content_save
 from clinic.i18n.state import FieldStatus, field_statuses
-from clinic.models import ContactLine, Disclaimer
 from clinic.revisions import content_revision
 
 logger = logging.getLogger(__name__)
 
-#: How the loader finds each kind of demo object: its model and stable key.
-DEMO_KEYS: dict[str, tuple[type[models.Model], str]] = {
-    "article": (Article, "slug_en"),
-    "contact line": (ContactLine, "number"),
-    "disclaimer": (Disclaimer, "key"),
+#: How the loader finds each kind of demo object: its model (label) and stable key.
+DEMO_KEYS: dict[str, tuple[str, str]] = {
+    "article": ("articles.Article", "slug_en"),
+    "contact line": ("clinic.ContactLine", "number"),
+    "disclaimer": ("clinic.Disclaimer", "key"),
 }
 REVISION_COMMENT = "Demo content corrections"
 
@@ -188,8 +187,8 @@ def _pending(corrections: tuple[Correction, ...]) -> list[tuple[models.Model, li
         by_object[(correction.kind, correction.key)].append(correction)
     pending = []
     for (kind, key), object_corrections in by_object.items():
-        model, key_field = DEMO_KEYS[kind]
-        obj = model.objects.select_for_update().filter(**{key_field: key}).first()
+        label, key_field = DEMO_KEYS[kind]
+        obj = apps.get_model(label).objects.select_for_update().filter(**{key_field: key}).first()
         if obj is None:
             continue
         columns = [

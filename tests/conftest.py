@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from clinic.services import demo_content_load
+from clinic.demo import demo_content_load
 
 
 @pytest.fixture(autouse=True)

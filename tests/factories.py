@@ -9,15 +9,14 @@ from django.utils import timezone
 
 from articles.models import Article, Reference, Topic
 from clinic.i18n.models import TranslationState
-from clinic.i18n.services import sanitize_html_fields, translation_record
-from clinic.i18n.slugs import derive_slugs
+from clinic.i18n.services import content_save
 from clinic.models import ContactLine, Disclaimer
 from clinic.reviews.models import MedicalReview, Reviewer
 from clinic.reviews.services import medical_review_record
 
 
 class TranslatedContentFactory(factory.django.DjangoModelFactory):
-    """Saves like the admin does: HTML sanitised, slugs derived."""
+    """Saves through the one write path, as the admin does: HTML sanitised, slugs derived."""
 
     class Meta:
         abstract = True
@@ -25,9 +24,7 @@ class TranslatedContentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         obj = model_class(*args, **kwargs)
-        sanitize_html_fields(obj)
-        derive_slugs(obj)
-        obj.save()
+        content_save(obj=obj)
         return obj
 
 
@@ -88,14 +85,11 @@ def translate(obj, language: str, *, publish: bool = True, **texts: str):
     """Write ``texts`` (field → text) in ``language`` and record them as current translations."""
     for field, text in texts.items():
         setattr(obj, f"{field}_{language}", text)
-    sanitize_html_fields(obj)
-    derive_slugs(obj)
-    obj.save()
-    translation_record(
+    status = TranslationState.Status.PUBLISHED if publish else TranslationState.Status.DRAFT
+    content_save(
         obj=obj,
-        language=language,
-        fields=list(texts),
-        status=TranslationState.Status.PUBLISHED if publish else TranslationState.Status.DRAFT,
+        changed_fields=[f"{field}_{language}" for field in texts],
+        statuses={language: status},
     )
     return obj
 

@@ -1,11 +1,14 @@
-"""Writes to translation state. Callers: the admin, the PO import, the seed loader."""
+"""The one write path of content (:func:`content_save`) and its writes to translation state."""
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 
+import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from clinic.content import content_saved
 from clinic.html import sanitize_html
 from clinic.i18n.invariants import compare
 from clinic.i18n.languages import language_codes, source_language, target_languages
@@ -13,6 +16,7 @@ from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import html_fields, localized, translatable_fields
 from clinic.i18n.slugs import derive_slugs
 from clinic.i18n.state import forget_states, get_states, source_text
+from clinic.revisions import content_revision
 
 
 def _locked_state(obj: models.Model, language: str) -> TranslationState:
@@ -89,30 +93,56 @@ def sanitize_html_fields(obj: models.Model) -> None:
 def content_save(
     *,
     obj: models.Model,
-    changed_fields: Iterable[str],
+    changed_fields: Iterable[str] = (),
     statuses: dict[str, str] | None = None,
     by: AbstractBaseUser | None = None,
     origin: str = TranslationState.Origin.ADMIN,
+    origin_detail: str = "",
+    validate: bool = False,
+    comment: str = "",
 ) -> None:
-    """Save translated content edited in the admin (or corrected), keeping translation state true.
+    """The one write path of content: every save of translated content goes through here.
 
-    Sanitises HTML fields, derives empty slugs, saves ``obj``, records the current source for each
-    translated column in ``changed_fields`` (``title_ar``, ...) with its ``origin`` and applies
-    the per-language publishing ``statuses`` given.
+    In order: sanitise HTML fields, derive empty slugs, validate the model's
+    rules (``validate``: lengths, choices, uniqueness; the admin's forms and the
+    PO import check before they call), save, record the current source for each
+    translated column in ``changed_fields`` (``title_ar``...) with its ``origin``,
+    apply the per-language publishing ``statuses``, keep the save in a revision
+    (the caller's, or a new one with ``comment``), and announce it
+    (:data:`clinic.content.content_saved`). The admin, the PO import, the demo
+    loader, publishing and the test factories all save through it.
     """
-    sanitize_html_fields(obj)
-    derive_slugs(obj)
-    obj.save()
-    changed = set(changed_fields)
-    model_fields = translatable_fields(type(obj))
-    for language in target_languages():
-        fields = [name for name in model_fields if localized(name, language) in changed]
-        if fields:
-            translation_record(obj=obj, language=language, fields=fields, origin=origin, by=by)
-    current = {language: state.status for language, state in get_states(obj).items()}
-    for language, status in (statuses or {}).items():
-        if current.get(language, TranslationState.Status.DRAFT) != status:
-            translation_set_status(obj=obj, language=language, status=status, by=by)
+    with _revision(comment, by):
+        sanitize_html_fields(obj)
+        derive_slugs(obj)
+        if validate:
+            obj.full_clean()
+        obj.save()
+        changed = tuple(changed_fields)
+        model_fields = translatable_fields(type(obj))
+        for language in target_languages():
+            fields = [name for name in model_fields if localized(name, language) in changed]
+            if fields:
+                translation_record(
+                    obj=obj,
+                    language=language,
+                    fields=fields,
+                    origin=origin,
+                    origin_detail=origin_detail,
+                    by=by,
+                )
+        current = {language: state.status for language, state in get_states(obj).items()}
+        for language, status in (statuses or {}).items():
+            if current.get(language, TranslationState.Status.DRAFT) != status:
+                translation_set_status(obj=obj, language=language, status=status, by=by)
+    content_saved.send(sender=type(obj), obj=obj, fields=changed, origin=origin)
+
+
+def _revision(comment: str, by: AbstractBaseUser | None) -> AbstractContextManager:
+    """The caller's revision if one is open (the admin's, an import's), else a new one."""
+    if reversion.is_active():
+        return nullcontext()
+    return content_revision(comment or "Saved", by)
 
 
 def translation_invariant_problems(obj: models.Model, language: str) -> list[str]:

@@ -406,14 +406,15 @@ def test_every_admin_save_is_a_revision_that_can_be_restored(admin_client, discl
         translation_status_ar="draft",
     )
     submit(admin_client, article, title_en="Third title")
+    # Newest first: the two admin saves, then the article's creation (the write path keeps it).
     versions = Version.objects.get_for_object(article)
-    assert versions.count() == 2
+    assert versions.count() == 3
     assert versions.first().revision.user.username == "admin"
     history = admin_client.get(reverse("admin:articles_article_history", args=[article.pk]))
     html = history.content.decode()
     assert "Second title" in html and "Third title" in html
-    oldest = versions.last()
-    revision_url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+    second = versions[1]
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, second.pk])
     page = admin_client.get(revision_url)
     assert page.status_code == 200
     response = admin_client.post(revision_url, admin_form_data(page))
@@ -439,13 +440,16 @@ def test_an_article_revision_keeps_its_translation_states_but_not_its_lock_versi
 
 
 @pytest.mark.parametrize("model_name", ["disclaimer", "contactline"])
-def test_disclaimer_and_contact_line_edits_are_revisions(admin_client, model_name):
+def test_disclaimer_and_contact_line_edits_are_revisions(admin_client, admin_user, model_name):
     obj = DisclaimerFactory() if model_name == "disclaimer" else ContactLineFactory()
     url = reverse(f"admin:clinic_{model_name}_change", args=[obj.pk])
     field = "text_en" if model_name == "disclaimer" else "label_en"
     data = admin_form_data(admin_client.get(url), **{field: "Edited in the admin"})
     assert admin_client.post(url, data).status_code == 302
-    assert Version.objects.get_for_object(obj).count() == 1
+    # Newest first: the admin's edit, then the creation (saved through the write path).
+    versions = Version.objects.get_for_object(obj)
+    assert [version.revision.user for version in versions] == [admin_user, None]
+    assert "Edited in the admin" in versions.first().serialized_data
 
 
 def test_imports_and_publishing_are_revisions_too(disclaimer):
@@ -453,7 +457,7 @@ def test_imports_and_publishing_are_revisions_too(disclaimer):
     record_review(article)
     article_publish(article=article)
     comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
-    assert comments == ["Published"]
+    assert comments == ["Published", "Saved"]  # newest first; "Saved": the factory's creation
 
 
 # Translators

@@ -138,7 +138,7 @@ def test_translated_slugs_are_derived(demo_content):
 def test_the_loader_sanitises_what_it_loads(tmp_path, client):
     import json
 
-    from clinic.services import DEMO_CONTENT, demo_content_load
+    from clinic.demo import DEMO_CONTENT, demo_content_load
 
     data = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
     data["article"]["body_paragraphs"]["en"][0] = (

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 import reversion
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from reversion.models import Revision, Version
@@ -22,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def demo_object(correction: Correction):
-    model, key_field = DEMO_KEYS[correction.kind]
-    return model.objects.get(**{key_field: correction.key})
+    label, key_field = DEMO_KEYS[correction.kind]
+    return apps.get_model(label).objects.get(**{key_field: correction.key})
 
 
 def column(correction: Correction) -> str:

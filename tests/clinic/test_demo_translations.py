@@ -6,9 +6,9 @@ import re
 import pytest
 
 from articles.models import Article, Topic
+from clinic.demo import DEMO_CONTENT
 from clinic.i18n.services import translation_invariant_problems
 from clinic.models import ContactLine, Disclaimer
-from clinic.services import DEMO_CONTENT
 
 SEED = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from clinic.demo import demo_content_load
 from clinic.models import Disclaimer
 from clinic.reviews.models import MedicalReview, ReviewNote
-from clinic.services import demo_content_load
 from tests.admin_forms import admin_form_data
 from tests.factories import ArticleFactory, DisclaimerFactory, record_review, reviewer_user
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.services import demo_content_load
+from clinic.demo import demo_content_load
 
 
 class Command(BaseCommand):
