@@ -1,4 +1,4 @@
--- wrk script of bench/run.py: counts responses by status code and body size in
+-- wrk script of bench/load.py: counts responses by status code and body size in
 -- every thread, then prints one line "BENCH_JSON {...}" with the totals,
 -- latency percentiles (microseconds) and wrk's socket errors. Any status other
 -- than 200 is an error for the benchmark.

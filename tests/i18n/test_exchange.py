@@ -284,19 +284,19 @@ def test_an_edit_saved_while_the_file_is_checked_is_not_overwritten(
     """Someone saves the article between the import's check and its writes: refused."""
     from unittest import mock
 
-    from clinic.i18n import exchange
+    from clinic.i18n.exchange import importing
 
     po = export(tmp_path)
     article_entry(po, "title").msgstr = "عنوان جديد"
     save(po, tmp_path / "ar.po")
-    real_apply = exchange._apply
+    real_apply = importing._apply
 
     def edit_then_apply(*args, **kwargs):
         Article.objects.update(**meanwhile)
         return real_apply(*args, **kwargs)
 
     with (
-        mock.patch.object(exchange, "_apply", edit_then_apply),
+        mock.patch.object(importing, "_apply", edit_then_apply),
         pytest.raises(CommandError, match="changed or deleted by someone else during the import"),
     ):
         import_(tmp_path / "ar.po")

@@ -1,260 +1,38 @@
-"""Content translations as PO files: export for translators, validated all-or-nothing import.
+"""Import: a translated PO file, checked whole, then applied all-or-nothing (see ``po``)."""
 
-One PO entry per translatable field of every translatable object. ``msgctxt``
-names the object and field stably (``articles.article:12:title``), ``msgid``
-is the current English source, ``msgstr`` the current translation; a stale
-entry is ``#, fuzzy`` with the source it was translated from as ``#| msgid``.
-PO files are read and written with polib.
-"""
-
-import gettext
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import django
 import polib
 import reversion
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import capfirst
 from reversion.revisions import _get_options as reversion_options
 
 from articles.search import search_documents_deferred
 from clinic.html import sanitize_html
+from clinic.i18n.exchange.po import CHUNK, Problem, models_by_label, parse_context, read_po
 from clinic.i18n.invariants import compare
 from clinic.i18n.languages import source_language, target_languages
 from clinic.i18n.models import TranslationState
-from clinic.i18n.registry import (
-    api_name,
-    html_fields,
-    localized,
-    translatable_fields,
-    translatable_models,
-    translated_fields,
-)
+from clinic.i18n.registry import html_fields, localized, translated_fields
 from clinic.i18n.services import translation_record
 from clinic.i18n.slugs import derive_slugs
 from clinic.i18n.state import (
     FieldStatus,
     attach_states,
     field_statuses,
-    get_states,
     is_blank,
     source_text,
     translated_text,
 )
 from clinic.revisions import content_revision
 
-PROJECT_ID = "clinic-content-api content"
-CHUNK = 500
-ONLY_CHOICES = ("all", "missing", "stale")
-PK_MARK = "__pk__"
 TITLE_LENGTH = 60
-# Strings and comments are written on one line each (a text with newlines still
-# breaks after each): wrapping them at 79 columns with textwrap took most of the
-# time of an export, and gettext tools, Poedit and Weblate read lines of any length.
-WRAP_WIDTH = 0
-
-# A PO line that is not a comment or blank must be a keyword or continuation line
-# with one correctly terminated and escaped string: polib alone accepts truncated
-# strings, which would import a cut text.
-PO_STRING = r'"(?:[^"\\]++|\\[\\"ntrabfv])*+"'
-PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$")
-
-
-# Entry keys
-
-
-def entry_context(obj: models.Model, name: str) -> str:
-    return f"{obj._meta.label_lower}:{obj.pk}:{name}"
-
-
-def _models_by_label() -> dict[str, type[models.Model]]:
-    return {model._meta.label_lower: model for model in translatable_models()}
-
-
-def select_models(names: Iterable[str] | None) -> list[type[models.Model]]:
-    """Models named by API name (``articles``) or label (``articles.article``); all if none."""
-    models_ = translatable_models()
-    if not names:
-        return models_
-    known = {api_name(model): model for model in models_} | _models_by_label()
-    unknown = [name for name in names if name.lower() not in known]
-    if unknown:
-        raise ValueError(
-            f"Unknown content type(s): {', '.join(unknown)}. "
-            f"Choose from: {', '.join(api_name(model) for model in models_)}."
-        )
-    return [known[name.lower()] for name in dict.fromkeys(names)]
-
-
-def plural_forms(language: str) -> str:
-    """The gettext Plural-Forms of ``language``: the project's catalog first, then Django's."""
-    locale_dirs = [
-        Path(settings.LOCALE_PATHS[0]),
-        Path(django.__file__).parent / "conf" / "locale",
-    ]
-    for directory in locale_dirs:
-        try:
-            catalog = gettext.translation("django", directory, languages=[language])
-        except OSError:
-            continue
-        forms = catalog.info().get("plural-forms")
-        if forms:
-            return forms
-    return "nplurals=2; plural=(n != 1);"
-
-
-def _in_chunks(queryset: models.QuerySet) -> Iterator[list[models.Model]]:
-    chunk: list[models.Model] = []
-    for obj in queryset.iterator(chunk_size=CHUNK):
-        chunk.append(obj)
-        if len(chunk) == CHUNK:
-            attach_states(chunk)
-            yield chunk
-            chunk = []
-    if chunk:
-        attach_states(chunk)
-        yield chunk
-
-
-# Export
-
-
-def translations_export(
-    *, language: str, only: str = "all", model_names: Iterable[str] | None = None
-) -> polib.POFile:
-    """A PO file of every translatable field in ``language`` (``only``: missing or stale)."""
-    if language not in target_languages():
-        raise ValueError(
-            f"“{language}” is not a target language. Choose from: {', '.join(target_languages())}."
-        )
-    if only not in ONLY_CHOICES:
-        raise ValueError(f"--only must be one of {', '.join(ONLY_CHOICES)}.")
-    now = timezone.now().strftime("%Y-%m-%d %H:%M%z")
-    po = polib.POFile(wrapwidth=WRAP_WIDTH)
-    po.header = (
-        f"Content translations of the clinic content API into {language}.\n"
-        "Translate msgstr; keep numbers, phone numbers, URLs and study identifiers.\n"
-        "Fuzzy entries (#, fuzzy) are stale: the English changed (old text in #| msgid)."
-    )
-    po.metadata = {
-        "Project-Id-Version": PROJECT_ID,
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": now,
-        "PO-Revision-Date": now,
-        "Last-Translator": "",
-        "Language-Team": "",
-        "Language": language,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms(language),
-        "X-Source-Language": source_language(),
-    }
-    for model in select_models(model_names):
-        fields = translatable_fields(model)
-        notes = _field_notes(model)
-        object_notes = _object_notes(model)
-        # The columns of the other languages are the biggest part of each row; never read here.
-        others = [
-            localized(name, other)
-            for name in fields
-            for other in target_languages()
-            if other != language
-        ]
-        for chunk in _in_chunks(model._default_manager.order_by("pk").defer(*others)):
-            for obj in chunk:
-                statuses = field_statuses(obj, language)
-                names = [
-                    name
-                    for name in fields
-                    if name in statuses and (only == "all" or statuses[name] == only)
-                ]
-                if not names:
-                    continue
-                about, admin = object_notes(obj)
-                state = get_states(obj).get(language)
-                for name in names:
-                    field_note, html_note = notes[name]
-                    comment = "\n".join(filter(None, [about, field_note, admin, html_note]))
-                    po.append(_entry(obj, name, language, statuses[name], state, comment))
-    return po
-
-
-def _field_notes(model: type[models.Model]) -> dict[str, tuple[str, str]]:
-    """Each field's comment lines (its label; the HTML note or ""), worked out once per model."""
-    html = html_fields(model)
-    return {
-        name: (
-            f"Field: {model._meta.get_field(name).verbose_name} ({name})",
-            "HTML: keep the markup; it is sanitised on import." if name in html else "",
-        )
-        for name in translatable_fields(model)
-    }
-
-
-def _object_notes(model: type[models.Model]) -> Callable[[models.Model], tuple[str, str]]:
-    """The comment lines naming an object of ``model`` and its admin page (or "").
-
-    The model's name is translated and its admin URL reversed once per model: a
-    primary key is digits, which the reversed URL holds as they are.
-    """
-    label = str(model._meta.verbose_name)
-    try:
-        admin_path = reverse(
-            f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[PK_MARK]
-        )
-    except NoReverseMatch:
-        admin_path = ""
-
-    def notes(obj: models.Model) -> tuple[str, str]:
-        admin = f"Admin: {admin_path.replace(PK_MARK, str(obj.pk))}" if admin_path else ""
-        return f"{label}: {obj}", admin
-
-    return notes
-
-
-def _entry(
-    obj, name: str, language: str, status: FieldStatus, state, comment: str
-) -> polib.POEntry:
-    entry = polib.POEntry(
-        msgctxt=entry_context(obj, name),
-        msgid=source_text(obj, name),
-        msgstr=translated_text(obj, name, language),
-        comment=comment,
-    )
-    if status == FieldStatus.STALE:
-        entry.flags.append("fuzzy")
-        previous = state.sources.get(name) if state is not None else None
-        if previous:
-            entry.previous_msgid = previous
-    return entry
-
-
-# Import
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    context: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "file"
-        return (
-            f"{where}: {self.context}: {self.message}"
-            if self.context
-            else f"{where}: {self.message}"
-        )
 
 
 class ChangeKind(StrEnum):
@@ -347,32 +125,6 @@ class ImportFailed(Exception):
         self.report = report
 
 
-def _read(path: Path, report: ImportReport) -> polib.POFile | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        report.errors.append(Problem(None, "", f"cannot read the file: {exc.strerror}"))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report.errors.append(
-            Problem(None, "", f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8")
-        )
-        return None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
-            report.errors.append(Problem(number, "", f"PO syntax error: {stripped[:60]}"))
-    if report.errors:
-        return None
-    try:
-        return polib.pofile(text, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        report.errors.append(Problem(None, "", f"PO syntax error: {exc}"))
-        return None
-
-
 def _check_language(po: polib.POFile, expected: str | None, report: ImportReport) -> str | None:
     language = (po.metadata.get("Language") or "").strip().replace("_", "-").lower()
     if not language:
@@ -392,17 +144,6 @@ def _check_language(po: polib.POFile, expected: str | None, report: ImportReport
     else:
         return language
     return None
-
-
-def _parse_context(
-    context: str, models_by_label: dict[str, type[models.Model]]
-) -> tuple[type[models.Model], int, str] | None:
-    label, _sep, rest = (context or "").partition(":")
-    pk, _sep, name = rest.partition(":")
-    model = models_by_label.get(label)
-    if model is None or not pk.isdigit() or name not in translatable_fields(model):
-        return None
-    return model, int(pk), name
 
 
 def _load_objects(
@@ -436,7 +177,7 @@ def translations_import(
     sanitised, and reported when that removed something.
     """
     report = ImportReport(file=path.name, dry_run=dry_run)
-    po = _read(path, report)
+    po = read_po(path, report.errors)
     if po is None:
         raise ImportFailed(report)
     lang = _check_language(po, language, report)
@@ -444,8 +185,8 @@ def translations_import(
         raise ImportFailed(report)
     report.language = lang
     entries = [entry for entry in po if not entry.obsolete and entry.msgid]
-    models_by_label = _models_by_label()
-    targets = [_parse_context(entry.msgctxt, models_by_label) for entry in entries]
+    by_label = models_by_label()
+    targets = [parse_context(entry.msgctxt, by_label) for entry in entries]
     objects = _load_objects(targets)
     changes: dict[models.Model, dict[str, str]] = {}
     statuses: dict[models.Model, dict[str, FieldStatus]] = {}

@@ -1,0 +1,126 @@
+"""The load driver: wrk against the servers in interleaved rounds, its results read back.
+
+``bench/report.lua`` makes wrk print one ``BENCH_JSON`` line (status codes,
+latency percentiles, body sizes); every measurement also records the CPU that
+other processes used meanwhile.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+from bench.config import Config
+from bench.processes import (
+    BENCH,
+    HEADERS,
+    TICK,
+    Server,
+    busy_ticks,
+    fetch,
+    own_ticks,
+    say,
+    worker_memory,
+)
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    say("wrk is missing: apt-get install -y wrk")
+    install = ["apt-get", "install", "-y", "wrk"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], env=env, check=True)
+        subprocess.run(install, env=env, check=True)
+
+
+def wrk(url: str, cfg: Config, seconds: int) -> dict:
+    command = [
+        "wrk",
+        f"-t{cfg.threads}",
+        f"-c{cfg.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(BENCH / "report.lua"),
+        *(arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")),
+        url,
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 90, check=False
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))
+    raise SystemExit(f"wrk gave no result for {url}:\n{result.stdout}\n{result.stderr}")
+
+
+def verify(server: Server, paths: dict[str, str], expected: dict[str, dict]) -> None:
+    """Every URL answers 200 through gunicorn, with the size measured in-process."""
+    for name, path in paths.items():
+        status, body = fetch(server.url(path))
+        if status != 200:
+            raise SystemExit(f"{server.name} {name}: HTTP {status} for {path}: {body[:300]!r}")
+        if len(body) != expected[name]["bytes"]:
+            size = expected[name]["bytes"]
+            say(f"note: {server.name} {name} is {len(body)} bytes, {size} in-process")
+
+
+def measure(
+    plan: list[tuple[str, str]],
+    servers: dict[str, Server],
+    paths: dict[str, dict[str, str]],
+    facts: dict[str, dict[str, dict]],
+    cfg: Config,
+) -> tuple[dict[tuple[str, str], list[dict]], dict[str, dict]]:
+    """Start the servers, check every URL through them, run the rounds, sample worker memory.
+
+    The servers are stopped whatever happens: a failed run leaves no gunicorn behind.
+    """
+    try:
+        for server in servers.values():
+            server.start(cfg.workers)
+        for key, server in servers.items():
+            verify(server, paths[key], facts[key])
+        runs = measure_rounds(plan, servers, paths, cfg)
+        memory = {key: worker_memory(server) for key, server in servers.items()}
+    finally:
+        for server in servers.values():
+            server.stop()
+    return runs, memory
+
+
+def measure_rounds(
+    plan: list[tuple[str, str]],
+    servers: dict[str, Server],
+    paths: dict[str, dict[str, str]],
+    cfg: Config,
+) -> dict[tuple[str, str], list[dict]]:
+    """Warm-up, then ``cfg.rounds`` rounds over ``plan`` ((endpoint, server) pairs), rotated."""
+    say(f"warm-up: {cfg.warmup} s per measurement")
+    for endpoint, key in plan:
+        wrk(servers[key].url(paths[key][endpoint]), cfg, cfg.warmup)
+    runs: dict[tuple[str, str], list[dict]] = {item: [] for item in plan}
+    total = len(plan) * cfg.rounds
+    done = 0
+    for number in range(cfg.rounds):
+        shift = number % len(plan)
+        for endpoint, key in plan[shift:] + plan[:shift]:
+            started = time.monotonic(), busy_ticks(), own_ticks(servers)
+            result = wrk(servers[key].url(paths[key][endpoint]), cfg, cfg.duration)
+            ended = time.monotonic(), busy_ticks(), own_ticks(servers)
+            others = (ended[1] - started[1]) - (ended[2] - started[2])
+            result["other_cpu_cores"] = round(max(0, others) / TICK / (ended[0] - started[0]), 2)
+            result["round"] = number + 1
+            runs[(endpoint, key)].append(result)
+            servers[key].sample()
+            done += 1
+            say(
+                f"[{done}/{total}] round {number + 1} {endpoint:8} {key:6} "
+                f"{result['rps']:8.1f} req/s  p50 {result['latency_us']['p50'] / 1000:7.1f} ms  "
+                f"errors {result['errors']}  other load {result['other_cpu_cores']}"
+            )
+    return runs
