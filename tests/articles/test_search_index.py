@@ -10,7 +10,7 @@ from django.db import connection
 
 from articles.models import Article, SearchDocument
 from articles.search import search_documents_deferred
-from clinic.i18n.services import translation_record
+from clinic.i18n.services import content_save
 from tests.factories import ArticleFactory, translate
 
 pytestmark = [
@@ -181,10 +181,10 @@ def test_an_import_failing_while_writing_leaves_the_documents_unchanged(
         calls.append(kwargs["obj"])
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return translation_record(**kwargs)
+        return content_save(**kwargs)
 
     monkeypatch.setattr(
-        "clinic.i18n.exchange.importing.translation_record", fail_on_the_second_object
+        "clinic.i18n.exchange.importing.content_save", fail_on_the_second_object
     )
     before = _documents()
     with pytest.raises(RuntimeError, match="disk full"):

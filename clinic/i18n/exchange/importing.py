@@ -6,22 +6,19 @@ from enum import StrEnum
 from pathlib import Path
 
 import polib
-import reversion
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.text import capfirst
-from reversion.revisions import _get_options as reversion_options
 
-from articles.search import search_documents_deferred
+from clinic.content import bulk_write, content_of
 from clinic.html import sanitize_html
 from clinic.i18n.exchange.po import CHUNK, Problem, models_by_label, parse_context, read_po
 from clinic.i18n.invariants import compare
 from clinic.i18n.languages import source_language, target_languages
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import html_fields, localized, translated_fields
-from clinic.i18n.services import translation_record
-from clinic.i18n.slugs import derive_slugs
+from clinic.i18n.services import content_save
 from clinic.i18n.state import (
     FieldStatus,
     attach_states,
@@ -336,10 +333,7 @@ def _apply(
     report: ImportReport,
 ) -> None:
     _refuse_changed_meanwhile(list(changes), report)
-    with (
-        search_documents_deferred(),
-        content_revision(f"Translations imported from {file_name} [{language}]", by),
-    ):
+    with bulk_write(), content_revision(f"Translations imported from {file_name} [{language}]", by):
         _save_translations(changes, language, file_name, by)
 
 
@@ -350,12 +344,9 @@ def _save_translations(changes, language: str, file_name: str, by) -> None:
     for obj, texts in changes.items():
         for name, text in texts.items():
             setattr(obj, localized(name, language), text)
-        derive_slugs(obj)
-        obj.save()
-        translation_record(
+        content_save(
             obj=obj,
-            language=language,
-            fields=list(texts),
+            changed_fields=[localized(name, language) for name in texts],
             origin=TranslationState.Origin.IMPORT,
             origin_detail=file_name,
             by=by,
@@ -374,6 +365,7 @@ def _prefetch_revision_relations(objects: list[models.Model]) -> None:
         by_model[type(obj)].append(obj)
     for model, group in by_model.items():
         lookups = [field.name for field in model._meta.many_to_many]
-        if reversion.is_registered(model):
-            lookups += reversion_options(model).follow
+        content = content_of(model)
+        if content is not None:
+            lookups += content.follow
         prefetch_related_objects(group, *dict.fromkeys(lookups))
