@@ -1,4 +1,4 @@
-"""One write path: every way content is saved goes through ``content_save`` and announces it once."""
+"""One write path: every way content is saved goes through ``content_save``, announced once."""
 
 import io
 from collections import Counter
@@ -51,7 +51,8 @@ def test_a_po_import_saves_each_changed_object_once(demo_content, announced, tmp
     po = polib.pofile(str(path))
     article, topic = Article.objects.get(), Topic.objects.order_by("pk").first()
     po.find(f"articles.article:{article.pk}:title", by="msgctxt").msgstr = "عنوان جديد"
-    po.find(f"articles.article:{article.pk}:summary", by="msgctxt").msgstr = "تجربة من المرحلة 1 على 20 مريضًا."
+    summary = po.find(f"articles.article:{article.pk}:summary", by="msgctxt")
+    summary.msgstr = "تجربة من المرحلة 1 على 20 مريضًا."
     po.find(f"articles.topic:{topic.pk}:name", by="msgctxt").msgstr = "موضوع جديد"
     po.save(str(path))
     announced.clear()

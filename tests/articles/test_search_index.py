@@ -183,9 +183,7 @@ def test_an_import_failing_while_writing_leaves_the_documents_unchanged(
             raise RuntimeError("disk full")
         return content_save(**kwargs)
 
-    monkeypatch.setattr(
-        "clinic.i18n.exchange.importing.content_save", fail_on_the_second_object
-    )
+    monkeypatch.setattr("clinic.i18n.exchange.importing.content_save", fail_on_the_second_object)
     before = _documents()
     with pytest.raises(RuntimeError, match="disk full"):
         _import(path)
