@@ -5,6 +5,7 @@ from collections import Counter
 
 import polib
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -12,6 +13,7 @@ from articles.models import Article, Topic
 from articles.services import article_publish, article_unpublish
 from clinic.content import content_saved
 from clinic.demo import demo_content_load
+from clinic.i18n.services import content_save
 from tests.admin_forms import admin_form_data
 from tests.factories import ArticleFactory, DisclaimerFactory, record_review
 
@@ -85,3 +87,11 @@ def test_publishing_and_unpublishing_go_through_the_write_path(announced):
     article_publish(article=article)
     article_unpublish(article=article)
     assert announced == [("articles.Article", article.pk, "admin")] * 2
+
+
+def test_validation_refuses_a_translation_whose_numbers_differ_and_saves_nothing(announced):
+    article = Article(title_en="A trial of 20 patients", title_ar="تجربة على 21 مريضًا")
+    with pytest.raises(ValidationError, match="21"):
+        content_save(obj=article, changed_fields=["title_en", "title_ar"], validate=True)
+    assert not Article.objects.exists()
+    assert announced == []

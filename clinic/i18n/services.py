@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager, nullcontext
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from clinic.content import content_saved
@@ -103,9 +104,10 @@ def content_save(
 ) -> None:
     """The one write path of content: every save of translated content goes through here.
 
-    In order: sanitise HTML fields, derive empty slugs, validate the model's
-    rules (``validate``: lengths, choices, uniqueness; the admin's forms and the
-    PO import check before they call), save, record the current source for each
+    In order: sanitise HTML fields, derive empty slugs, validate (``validate``:
+    the model's rules, lengths, choices, uniqueness, and the invariants of each
+    target language changed; the admin's forms and the PO import check before
+    they call), save, record the current source for each
     translated column in ``changed_fields`` (``title_ar``...) with its ``origin``,
     apply the per-language publishing ``statuses``, keep the save in a revision
     (the caller's, or a new one with ``comment``), and announce it
@@ -115,10 +117,10 @@ def content_save(
     with _revision(comment, by):
         sanitize_html_fields(obj)
         derive_slugs(obj)
-        if validate:
-            obj.full_clean()
-        obj.save()
         changed = tuple(changed_fields)
+        if validate:
+            _validate(obj, changed)
+        obj.save()
         model_fields = translatable_fields(type(obj))
         for language in target_languages():
             fields = [name for name in model_fields if localized(name, language) in changed]
@@ -136,6 +138,19 @@ def content_save(
             if current.get(language, TranslationState.Status.DRAFT) != status:
                 translation_set_status(obj=obj, language=language, status=status, by=by)
     content_saved.send(sender=type(obj), obj=obj, fields=changed, origin=origin)
+
+
+def _validate(obj: models.Model, changed: tuple[str, ...]) -> None:
+    """The model's own rules, and the invariants of every target language changed."""
+    obj.full_clean()
+    problems = [
+        problem
+        for language in target_languages()
+        if any(localized(name, language) in changed for name in translatable_fields(type(obj)))
+        for problem in translation_invariant_problems(obj, language)
+    ]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _revision(comment: str, by: AbstractBaseUser | None) -> AbstractContextManager:

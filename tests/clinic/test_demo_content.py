@@ -141,8 +141,10 @@ def test_the_loader_sanitises_what_it_loads(tmp_path, client):
     from clinic.demo import DEMO_CONTENT, demo_content_load
 
     data = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
+    # Hostile markup before the paragraph's text (its numbers still match the translations).
     data["article"]["body_paragraphs"]["en"][0] = (
-        '<script>alert(1)</script><img src=x onerror="alert(1)">'
+        '<script>alert(document.cookie)</script><img src=x onerror="alert(document.domain)">'
+        + data["article"]["body_paragraphs"]["en"][0]
     )
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(data), encoding="utf-8")
