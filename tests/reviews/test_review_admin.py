@@ -176,3 +176,19 @@ def test_review_notes_never_reach_the_api(api, demo_content, language):
         body = api.get_json(path, lang=language).content.decode()
         assert "Awaiting medical review" not in body
         assert "Translator's note" not in body
+
+
+def test_the_reviewer_and_review_log_pages_open(admin_client, neurologist):
+    record_review(ArticleFactory(), "en", by=neurologist)
+    for name in (
+        "reviews_reviewer_changelist",
+        "reviews_reviewer_add",
+        "reviews_medicalreview_changelist",
+    ):
+        assert admin_client.get(reverse(f"admin:{name}")).status_code == 200
+    reviewer = neurologist.medical_reviewer
+    assert admin_client.get(change_url(reviewer)).status_code == 200
+    review = MedicalReview.objects.get()
+    page = admin_client.get(change_url(review))
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False  # a signed review is never edited
