@@ -1,8 +1,8 @@
 """Settings for the clinic content API, read from the environment.
 
 Everything that varies per deployment comes from environment variables (see the
-README's "Configuration" table). Languages are code, not environment: they shape
-the database schema through django-modeltranslation.
+"Configuration" table of docs/operations.md). Languages are code, not environment:
+they shape the database schema through django-modeltranslation.
 """
 
 import os
@@ -139,7 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Languages. The first one is the source language every translation is made from.
-# Adding a language: see the README ("Adding a language"); it needs a migration.
+# Adding a language: see docs/translators.md ("Adding a language"); it needs a migration.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),

@@ -16,7 +16,7 @@ from clinic.i18n.state import is_blank
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT_APPS = ("articles", "clinic", "i18n")
 API = "/api/v1"
-# The seed article has English text in all of these (README, "Content model").
+# The seed article has English text in all of these (docs/architecture.md, "Content model").
 SEED_ARTICLE_FIELDS = {
     "title",
     "summary",

@@ -124,7 +124,7 @@ def test_hostile_headers(client, article, header, value):
 
 
 def test_documented_fallbacks(client, demo_content):
-    """What the README promises for odd values that are not errors."""
+    """What docs/api.md promises for odd values that are not errors."""
     assert client.get("/api/v1/articles/", {"lang": ""})["Content-Language"] == "en"
     assert client.get("/api/v1/articles/", {"lang": "AR-eg"})["Content-Language"] == "ar"
     assert client.get("/api/v1/articles/", {"q": "   "}).json()["count"] == 1
