@@ -14,7 +14,7 @@ from clinic.i18n.state import is_blank
 
 # The copy of the project the checks run in (.ci/add_language/ is two levels down).
 ROOT = Path(__file__).resolve().parents[2]
-CONTENT_APPS = ("articles", "clinic", "i18n")
+CONTENT_APPS = ("articles", "clinic", "i18n", "reviews")
 API = "/api/v1"
 # The seed article has English text in all of these (docs/architecture.md, "Content model").
 SEED_ARTICLE_FIELDS = {

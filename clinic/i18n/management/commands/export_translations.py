@@ -22,7 +22,8 @@ class Command(BaseCommand):
             "--model",
             action="append",
             dest="models",
-            help="Content type to export (articles, topics, contacts, disclaimers); repeatable.",
+            help="Content type to export (articles, topics, contacts, disclaimers, reviewers); "
+            "repeatable.",
         )
 
     def handle(self, *args, language: str, output: str | None, only: str, models, **options):
