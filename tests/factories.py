@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article, Reference, Topic
@@ -117,3 +117,10 @@ def record_review(obj, language: str = "en", *, by=None, on=None, note: str = ""
     return medical_review_record(
         obj=obj, language=language, reviewed_on=on or timezone.localdate(), by=by, note=note
     )
+
+
+def staff(group: str):
+    """A staff user in one of the staff groups ``migrate`` creates ("Editors", ...)."""
+    user = get_user_model().objects.create_user(f"user-{group}", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user

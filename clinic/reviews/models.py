@@ -62,14 +62,22 @@ class Reviewer(models.Model):
         return self.name
 
 
-class MedicalReview(models.Model):
-    """One review of one object's text in one language. Never edited: a new review is recorded."""
+class AboutContent(models.Model):
+    """Of one content object of any model (as a translation state is)."""
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
     )
     object_id = models.PositiveBigIntegerField(_("object id"))
     content_object = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+
+class MedicalReview(AboutContent):
+    """One review of one object's text in one language. Never edited: a new review is recorded."""
+
     language = models.CharField(_("language"), max_length=15)
     reviewer = models.ForeignKey(
         Reviewer, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
@@ -113,7 +121,7 @@ class MedicalReview(models.Model):
         return f"{self.reviewer} [{self.language}] {self.reviewed_on}"
 
 
-class ReviewNote(models.Model):
+class ReviewNote(AboutContent):
     """A note to editors and reviewers about an object's text: why it awaits review, a doubt.
 
     Shown in the admin only, never in the API.
@@ -123,11 +131,6 @@ class ReviewNote(models.Model):
         REVIEW = "review", _("Awaiting medical review")
         TRANSLATOR = "translator", _("Translator's note")
 
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
-    )
-    object_id = models.PositiveBigIntegerField(_("object id"))
-    content_object = GenericForeignKey("content_type", "object_id")
     language = models.CharField(
         _("language"),
         max_length=15,

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from tests.factories import (
     ContactLineFactory,
     DisclaimerFactory,
     record_review,
+    staff,
     translate,
 )
 
@@ -39,12 +40,6 @@ ARABIC = {
 
 def change_url(article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def staff(group: str) -> User:
-    user = User.objects.create_user(f"user-{group}", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Review in the admin: the state of each language, notes, signing a review; the demo content."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +10,13 @@ from clinic.demo import demo_content_load
 from clinic.models import Disclaimer
 from clinic.reviews.models import MedicalReview, ReviewNote
 from tests.admin_forms import admin_form_data
-from tests.factories import ArticleFactory, DisclaimerFactory, record_review, reviewer_user
+from tests.factories import (
+    ArticleFactory,
+    DisclaimerFactory,
+    record_review,
+    reviewer_user,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +31,6 @@ def review_url(obj, language: str) -> str:
     return reverse(
         f"admin:{opts.app_label}_{opts.model_name}_medical_review", args=[obj.pk, language]
     )
-
-
-def staff(group: str) -> User:
-    user = User.objects.create_user(f"user-{group}", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture
