@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -228,11 +229,11 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
         """Signed links to the article as the API would serve it, in every language."""
         if not article.pk:
             return "—"
-        token = preview_token(article)
+        url = reverse("api:article-preview", kwargs={"token": preview_token(article)})
         return format_html_join(
             " · ",
-            '<a href="/api/v1/preview/{}/?lang={}" target="_blank" rel="noopener">{}</a>',
-            ((token, code, get_language(code).name_local) for code in language_codes()),
+            '<a href="{}?lang={}" target="_blank" rel="noopener">{}</a>',
+            ((url, code, get_language(code).name_local) for code in language_codes()),
         )
 
     @admin.action(description=_("Publish the selected articles"), permissions=["publish"])

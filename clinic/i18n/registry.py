@@ -47,10 +47,6 @@ def translatable_models() -> tuple[type[models.Model], ...]:
     return tuple(sorted(registered, key=lambda model: model._meta.label))
 
 
-def is_translatable(model: type[models.Model]) -> bool:
-    return model in translatable_models()
-
-
 # Registrations are fixed once Django has started: these answers are computed once.
 
 
