@@ -24,6 +24,7 @@ from articles.services import (
 from clinic.html import EDITOR_CONFIG
 from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
 from clinic.i18n.languages import get_language, language_codes, source_language
+from clinic.i18n.registry import localized_columns
 from clinic.i18n.state import content_type_q
 from clinic.models import Disclaimer
 from clinic.reviews.admin import MedicalReviewAdminMixin, is_overdue
@@ -118,7 +119,7 @@ class ArticleForm(TranslationStatusForm):
 @admin.register(Topic)
 class TopicAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_display = ["name", "slugs", "translation_overview"]
-    search_fields = ["name_en", "name_ar", "name_uk"]
+    search_fields = localized_columns("name")
     readonly_fields = ["slugs"]
 
 
@@ -159,7 +160,7 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
         "updated_at",
     ]
     list_filter = ["status", ReviewOverdueFilter, "topics"]
-    search_fields = [f"title_{code}" for code in language_codes()]
+    search_fields = localized_columns("title")
     date_hierarchy = "published_at"
     filter_horizontal = ["topics", "disclaimers"]
     readonly_fields = ["slugs", "created_at", "updated_at", "preview_links"]

@@ -14,6 +14,8 @@ from django.db import models
 from modeltranslation.translator import TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname
 
+from clinic.i18n.languages import language_codes
+
 
 class ContentTranslationOptions(TranslationOptions):
     """modeltranslation options with what the translation workflow needs to know.
@@ -80,3 +82,12 @@ def html_fields(model: type[models.Model]) -> tuple[str, ...]:
 def localized(field: str, language: str) -> str:
     """The column holding ``field`` in ``language`` (``title`` → ``title_ar``)."""
     return build_localized_fieldname(field, language)
+
+
+def localized_columns(field: str) -> list[str]:
+    """``field``'s column in every configured language (``title_en``, ``title_ar``, ...).
+
+    For lists of columns such as an admin's ``search_fields``: a language added
+    to ``settings.LANGUAGES`` is searched too.
+    """
+    return [localized(field, code) for code in language_codes()]
