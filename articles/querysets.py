@@ -15,9 +15,17 @@ from clinic.i18n.fallback import (
 )
 from clinic.i18n.languages import language_codes, search_config, source_language
 from clinic.i18n.registry import derived_fields, localized, translated_fields
+from clinic.memo import Memo
 
 PUBLISHED_ANNOTATION = "translation_published"
-TOPICS_ATTR = "_topic_list"
+
+TOPIC_LIST: Memo[list[models.Model]] = Memo(
+    "topic_list",
+    holds="an article's topics (one instance per topic for a whole page)",
+    filled_by="load_topics (Article.topic_list reads a single article's)",
+    invalidated_by="a change of the article's topics, which is saved from "
+    "instances of its own (the admin's), never from one that was served",
+)
 
 
 def localized_name(field: str) -> str:
@@ -182,13 +190,13 @@ class ArticleQuerySet(models.QuerySet):
 def load_topics(articles: list[models.Model]) -> list[models.Model]:
     """Load the topics of ``articles`` in one query; each topic is one object, however shared.
 
-    ``article.topic_list`` then answers from memory. Cheaper than
-    ``prefetch_related`` (about a third of its time for a page of 20), and
+    ``article.topic_list`` then answers from memory (:data:`TOPIC_LIST`). Cheaper
+    than ``prefetch_related`` (about a third of its time for a page of 20), and
     every article on a page shares the topic's instance, so its translation is
     worked out once.
     """
     for article in articles:
-        article.__dict__[TOPICS_ATTR] = []
+        TOPIC_LIST.set(article, [])
     if not articles:
         return []
     by_pk = {article.pk: article for article in articles}
@@ -199,5 +207,5 @@ def load_topics(articles: list[models.Model]) -> list[models.Model]:
     topics: dict[int, models.Model] = {}
     for row in rows:
         topic = topics.setdefault(row.pk, row)
-        by_pk[row.linked_article].__dict__[TOPICS_ATTR].append(topic)
+        TOPIC_LIST.get(by_pk[row.linked_article]).append(topic)
     return list(topics.values())

@@ -19,6 +19,7 @@ from clinic.i18n.languages import direction, language_codes, source_language, ta
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized, translatable_fields, translated_fields
 from clinic.i18n.state import (
+    TRANSLATION_STATES,
     FieldStatus,
     content_type_q,
     field_status,
@@ -27,8 +28,7 @@ from clinic.i18n.state import (
     is_blank,
     is_translation_published,
 )
-
-LOCALIZED_ATTR = "_localized"
+from clinic.memo import Memo
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,27 @@ class Localized:
         return direction(self.language)
 
 
+LOCALIZED: Memo[dict[tuple[str, bool], Localized]] = Memo(
+    "localized",
+    holds="(language, preview) → the object's text as served (Localized)",
+    filled_by="localize",
+    invalidated_by="a write of its translation states (derived from them); "
+    "the text of an object is not changed after it was served",
+    derived_from=(TRANSLATION_STATES,),
+)
+
+
 def localize(obj: models.Model, language: str, *, preview: bool = False) -> Localized:
     """Every translated field of ``obj`` as served in ``language`` (memoised on ``obj``).
 
     ``preview`` serves draft translations too (for editors' signed preview links).
     """
-    cache = obj.__dict__.setdefault(LOCALIZED_ATTR, {})
-    if (language, preview) not in cache:
-        cache[(language, preview)] = _localize(obj, language, preview)
-    return cache[(language, preview)]
+    served = LOCALIZED.get_or_set(obj, dict)
+    try:
+        return served[(language, preview)]
+    except KeyError:
+        text = served[(language, preview)] = _localize(obj, language, preview)
+        return text
 
 
 @functools.cache

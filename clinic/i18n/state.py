@@ -33,8 +33,7 @@ from django.db.models.lookups import Exact
 from clinic.i18n.languages import source_language
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized, translatable_fields
-
-STATES_ATTR = "_translation_states"
+from clinic.memo import Memo
 
 
 class FieldStatus(StrEnum):
@@ -155,6 +154,14 @@ class ServedState:
         return self.served_sources
 
 
+TRANSLATION_STATES: Memo[dict[str, "TranslationState | ServedState"]] = Memo(
+    "translation_states",
+    holds="language → the object's TranslationState (a ServedState when loaded for a response)",
+    filled_by="attach_states (get_states loads a single object's)",
+    invalidated_by="a write of the object's translation states: forget_states",
+)
+
+
 def attach_states(objects: Iterable[models.Model], *, serving: str | None = None) -> None:
     """Load the translation states of ``objects`` (of any models) in one query.
 
@@ -171,7 +178,7 @@ def attach_states(objects: Iterable[models.Model], *, serving: str | None = None
         if obj.pk is None:
             continue
         by_type[_model_key(type(obj))][obj.pk] = obj
-        setattr(obj, STATES_ATTR, {})
+        TRANSLATION_STATES.set(obj, {})
     if not by_type:
         return
     condition = models.Q()
@@ -198,20 +205,21 @@ def attach_states(objects: Iterable[models.Model], *, serving: str | None = None
     for app_label, model, object_id, state in found:
         obj = by_type[(app_label, model)].get(object_id)
         if obj is not None:
-            getattr(obj, STATES_ATTR)[state.language] = state
+            TRANSLATION_STATES.get(obj)[state.language] = state
 
 
 def get_states(obj: models.Model) -> dict[str, TranslationState]:
     """The translation states of ``obj`` by language (from :func:`attach_states` if loaded)."""
-    if not hasattr(obj, STATES_ATTR):
+    states = TRANSLATION_STATES.get(obj)
+    if states is None:
         attach_states([obj])
-    return getattr(obj, STATES_ATTR, {})
+        states = TRANSLATION_STATES.get(obj)
+    return {} if states is None else states
 
 
 def forget_states(obj: models.Model) -> None:
-    """Drop states cached on ``obj`` after they were changed."""
-    if hasattr(obj, STATES_ATTR):
-        delattr(obj, STATES_ATTR)
+    """Drop the states kept on ``obj`` after they were changed (and what was derived from them)."""
+    TRANSLATION_STATES.forget(obj)
 
 
 def is_blank(value: object) -> bool:
