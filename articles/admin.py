@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -23,6 +24,7 @@ from articles.services import (
 from clinic.html import EDITOR_CONFIG
 from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
 from clinic.i18n.languages import get_language, language_codes, source_language
+from clinic.i18n.registry import localized_columns
 from clinic.i18n.state import content_type_q
 from clinic.models import Disclaimer
 from clinic.reviews.admin import MedicalReviewAdminMixin, is_overdue
@@ -117,7 +119,7 @@ class ArticleForm(TranslationStatusForm):
 @admin.register(Topic)
 class TopicAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_display = ["name", "slugs", "translation_overview"]
-    search_fields = ["name_en", "name_ar", "name_uk"]
+    search_fields = localized_columns("name")
     readonly_fields = ["slugs"]
 
 
@@ -158,7 +160,7 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
         "updated_at",
     ]
     list_filter = ["status", ReviewOverdueFilter, "topics"]
-    search_fields = [f"title_{code}" for code in language_codes()]
+    search_fields = localized_columns("title")
     date_hierarchy = "published_at"
     filter_horizontal = ["topics", "disclaimers"]
     readonly_fields = ["slugs", "created_at", "updated_at", "preview_links"]
@@ -228,11 +230,11 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
         """Signed links to the article as the API would serve it, in every language."""
         if not article.pk:
             return "—"
-        token = preview_token(article)
+        url = reverse("api:article-preview", kwargs={"token": preview_token(article)})
         return format_html_join(
             " · ",
-            '<a href="/api/v1/preview/{}/?lang={}" target="_blank" rel="noopener">{}</a>',
-            ((token, code, get_language(code).name_local) for code in language_codes()),
+            '<a href="{}?lang={}" target="_blank" rel="noopener">{}</a>',
+            ((url, code, get_language(code).name_local) for code in language_codes()),
         )
 
     @admin.action(description=_("Publish the selected articles"), permissions=["publish"])

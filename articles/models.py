@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from articles.querysets import TOPICS_ATTR, ArticleQuerySet, TopicQuerySet
+from articles.querysets import TOPIC_LIST, ArticleQuerySet, TopicQuerySet
 from clinic.i18n.db import unique_per_language
 from clinic.i18n.models import TranslationState
 from clinic.models import Disclaimer
@@ -125,9 +125,7 @@ class Article(models.Model):
     @property
     def topic_list(self) -> list[Topic]:
         """The topics, from :func:`articles.querysets.load_topics` when it ran."""
-        if TOPICS_ATTR not in self.__dict__:
-            self.__dict__[TOPICS_ATTR] = list(self.topics.all())
-        return self.__dict__[TOPICS_ATTR]
+        return TOPIC_LIST.get_or_set(self, lambda: list(self.topics.all()))
 
     @functools.cached_property
     def reference_list(self) -> list["Reference"]:

@@ -10,12 +10,7 @@ from django.utils.translation import gettext as _
 from articles.disclaimers import disclaimers_for
 from articles.models import Article
 from clinic.i18n.languages import get_language, source_language
-from clinic.i18n.models import TranslationState
-from clinic.i18n.services import (
-    content_save,
-    translation_invariant_problems,
-    translation_set_status,
-)
+from clinic.i18n.services import content_save, translation_invariant_problems
 from clinic.i18n.state import attach_states, translation_report
 from clinic.models import Disclaimer
 from clinic.reviews.services import review_publish_problems
@@ -138,18 +133,6 @@ def article_unpublish(*, article: Article, by: AbstractBaseUser | None = None) -
         article.version += 1
         content_save(obj=article, by=by)
     return article
-
-
-@transaction.atomic
-def article_translation_publish(
-    *, article: Article, language: str, by: AbstractBaseUser | None = None
-) -> None:
-    problems = article_translation_problems(article, language, list(disclaimers_for(article)))
-    if problems:
-        raise PublishRefused(problems)
-    translation_set_status(
-        obj=article, language=language, status=TranslationState.Status.PUBLISHED, by=by
-    )
 
 
 def preview_token(article: Article) -> str:

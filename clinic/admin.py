@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
+from clinic.i18n.registry import localized_columns
 from clinic.models import ContactLine, Disclaimer
 from clinic.reviews.admin import MedicalReviewAdminMixin
 from clinic.reviews.services import review_publish_problems
@@ -30,7 +31,7 @@ class ContactLineAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_display = ["display_number", "label", "kind", "spoken", "order", "translation_overview"]
     list_editable = ["order"]
     list_filter = ["kind"]
-    search_fields = ["number", "label_en", "label_ar", "label_uk"]
+    search_fields = ["number", *localized_columns("label")]
     formfield_overrides = {}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -63,4 +64,4 @@ class DisclaimerAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentA
     form = DisclaimerForm
     list_display = ["key", "applies_to", "order", "translation_overview", "review_overview"]
     list_filter = ["applies_to"]
-    search_fields = ["key", "text_en", "text_ar", "text_uk"]
+    search_fields = ["key", *localized_columns("text")]

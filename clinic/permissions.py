@@ -15,19 +15,18 @@ them again, so a newly added language gets its permission in Editors and
 Publishers and its own translators' group.
 """
 
-from django.conf import settings
 from django.contrib.auth.management import create_permissions
 
 from clinic.content import Role, contents
+from clinic.i18n.languages import get_language, target_languages, translate_permission
 
 
 def _target_languages() -> list[tuple[str, str]]:
-    source = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    return [(code, str(name)) for code, name in settings.LANGUAGES if code != source]
+    return [(code, get_language(code).name) for code in target_languages()]
 
 
 def _translate(code: str) -> str:
-    return f"i18n.translate_{code.replace('-', '_')}"
+    return translate_permission(code)
 
 
 def _granted(role: Role) -> list[str]:

@@ -16,11 +16,22 @@ from clinic.i18n.serializers import (
     localized_for,
     translation_info,
 )
-from clinic.i18n.state import is_translation_published
+from clinic.i18n.state import TRANSLATION_STATES, is_translation_published
+from clinic.memo import Memo
 from clinic.reviews.models import MedicalReview, Reviewer
 from clinic.reviews.services import current_review
 
 SLUG_PLACEHOLDER = "SLUG-PLACEHOLDER"
+
+ALTERNATES: Memo[dict[str, str]] = Memo(
+    "alternates",
+    holds="language (and x-default) → absolute URL of each version of an article "
+    "a reader may see, in the request being served",
+    filled_by="ArticleListSerializer",
+    invalidated_by="a write of its translation states (derived from them); the URLs "
+    "are of one request, whose article instances are not served again",
+    derived_from=(TRANSLATION_STATES,),
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -112,13 +123,15 @@ class ArticleListSerializer(TranslatedObjectSerializer):
         return self._alternates(article)
 
     def _alternates(self, article: Article) -> dict[str, str]:
-        cached = article.__dict__.get("_alternates")
-        if cached is None:
+        alternates = ALTERNATES.get(article)
+        if alternates is None:
             versions = published_slugs(article, preview=self.context.get("preview", False))
-            cached = {language: self._url(slug, language) for language, slug in versions.items()}
-            cached["x-default"] = cached[source_language()]
-            article.__dict__["_alternates"] = cached
-        return cached
+            alternates = {
+                language: self._url(slug, language) for language, slug in versions.items()
+            }
+            alternates["x-default"] = alternates[source_language()]
+            ALTERNATES.set(article, alternates)
+        return alternates
 
 
 class ReferenceSerializer(serializers.ModelSerializer):

@@ -51,22 +51,6 @@ class CachedCountPaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
 
-    def page(self, number):
-        """Django's page, from ``object_list.first_results(top)`` where the list offers it.
-
-        A ranked search's queryset does (articles.querysets): its first rows
-        can be found among the best matches alone, without reading every match.
-        """
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        objects = self.object_list
-        if hasattr(objects, "first_results"):
-            objects = objects.first_results(top)
-        return self._get_page(objects[bottom:top], number, self)
-
     @cached_property
     def count(self) -> int:
         if self.count_key is None:

@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from clinic.i18n.diff import source_diff_html
-from clinic.i18n.languages import get_language, language_codes, source_language, target_languages
+from clinic.i18n.languages import (
+    get_language,
+    language_codes,
+    source_language,
+    target_languages,
+    translate_permission,
+)
 from clinic.i18n.matrix import MatrixCell, matrix_languages, matrix_page
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import (
@@ -63,9 +69,7 @@ def can_publish_translations(user) -> bool:
 def translator_languages(user) -> list[str]:
     """The target languages whose fields ``user`` may edit (``i18n.translate_<lang>``)."""
     return [
-        language
-        for language in target_languages()
-        if user.has_perm(f"i18n.translate_{language.replace('-', '_')}")
+        language for language in target_languages() if user.has_perm(translate_permission(language))
     ]
 
 

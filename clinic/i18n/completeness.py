@@ -1,20 +1,18 @@
 """How much of each content type is translated: counted in SQL, one query per model and language.
 
 Counted over translatable fields that have a source text (derived slugs are not
-counted): *current*, *stale* (the source changed since) and *missing*.
+counted): *current*, *stale* (the source changed since) and *missing*, as
+:func:`clinic.i18n.state.field_status` says.
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import Count
 
-from clinic.i18n.fallback import has_text
-from clinic.i18n.languages import source_language
-from clinic.i18n.models import TranslationState
-from clinic.i18n.registry import api_name, localized, translatable_fields, translatable_models
-from clinic.i18n.state import content_type_q
+from clinic.i18n.registry import api_name, translatable_fields, translatable_models
+from clinic.i18n.state import FieldStatus, field_status_expression
 
 
 @dataclass(frozen=True)
@@ -38,38 +36,30 @@ class Completeness:
 def completeness(
     model: type[models.Model], language: str, queryset: models.QuerySet | None = None
 ) -> Completeness:
-    """Completeness of ``model``'s objects (or of ``queryset``) in ``language``."""
+    """Completeness of ``model``'s objects (or of ``queryset``) in ``language``.
+
+    Each field of each row is classified once, by
+    :func:`~clinic.i18n.state.field_status_expression`; the rows are counted
+    by their combination of statuses (a handful of groups), summed here.
+    """
     queryset = model._default_manager.all() if queryset is None else queryset
-    fields = translatable_fields(model)
-    source = source_language()
-    if language == source:
-        totals = queryset.aggregate(
-            **{name: Count("pk", filter=has_text(localized(name, source))) for name in fields}
-        )
-        return Completeness(current=sum(totals.values()), stale=0, missing=0)
-    states = TranslationState.objects.filter(
-        content_type_q(model), object_id=OuterRef("pk"), language=language
-    )
-    annotations = {
-        f"was_{name}": Subquery(
-            states.annotate(text=KeyTextTransform(name, "sources")).values("text")[:1]
-        )
-        for name in fields
+    statuses = {
+        f"status_{name}": field_status_expression(model, name, language)
+        for name in translatable_fields(model)
     }
-    aggregates = {}
-    for name in fields:
-        has_source = has_text(localized(name, source))
-        translated = has_source & has_text(localized(name, language))
-        aggregates[f"missing_{name}"] = Count("pk", filter=has_source & ~translated)
-        aggregates[f"current_{name}"] = Count(
-            "pk", filter=translated & Q(**{f"was_{name}": models.F(localized(name, source))})
-        )
-        aggregates[f"translated_{name}"] = Count("pk", filter=translated)
-    totals = queryset.annotate(**annotations).aggregate(**aggregates)
-    current = sum(totals[f"current_{name}"] for name in fields)
-    translated = sum(totals[f"translated_{name}"] for name in fields)
-    missing = sum(totals[f"missing_{name}"] for name in fields)
-    return Completeness(current=current, stale=translated - current, missing=missing)
+    groups = (
+        queryset.order_by()
+        .annotate(**statuses)
+        .values(*statuses)
+        .annotate(rows_in_group=Count("pk"))
+        .values_list("rows_in_group", *statuses)
+    )
+    counts = Counter()
+    for rows, *severities in groups:
+        for severity in severities:
+            if severity is not None:
+                counts[FieldStatus.from_severity(severity)] += rows
+    return Completeness(**{status.value: counts[status] for status in FieldStatus})
 
 
 def completeness_by_type(

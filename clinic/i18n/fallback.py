@@ -19,13 +19,16 @@ from clinic.i18n.languages import direction, language_codes, source_language, ta
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized, translatable_fields, translated_fields
 from clinic.i18n.state import (
+    TRANSLATION_STATES,
+    FieldStatus,
     content_type_q,
+    field_status,
     get_states,
+    has_text,
     is_blank,
     is_translation_published,
 )
-
-LOCALIZED_ATTR = "_localized"
+from clinic.memo import Memo
 
 
 @dataclass(frozen=True)
@@ -42,15 +45,27 @@ class Localized:
         return direction(self.language)
 
 
+LOCALIZED: Memo[dict[tuple[str, bool], Localized]] = Memo(
+    "localized",
+    holds="(language, preview) → the object's text as served (Localized)",
+    filled_by="localize",
+    invalidated_by="a write of its translation states (derived from them); "
+    "the text of an object is not changed after it was served",
+    derived_from=(TRANSLATION_STATES,),
+)
+
+
 def localize(obj: models.Model, language: str, *, preview: bool = False) -> Localized:
     """Every translated field of ``obj`` as served in ``language`` (memoised on ``obj``).
 
     ``preview`` serves draft translations too (for editors' signed preview links).
     """
-    cache = obj.__dict__.setdefault(LOCALIZED_ATTR, {})
-    if (language, preview) not in cache:
-        cache[(language, preview)] = _localize(obj, language, preview)
-    return cache[(language, preview)]
+    served = LOCALIZED.get_or_set(obj, dict)
+    try:
+        return served[(language, preview)]
+    except KeyError:
+        text = served[(language, preview)] = _localize(obj, language, preview)
+        return text
 
 
 @functools.cache
@@ -65,9 +80,19 @@ def _columns(model: type[models.Model], language: str) -> tuple[tuple[str, str, 
 
 
 def _localize(obj: models.Model, language: str, preview: bool) -> Localized:
-    # One pass over the fields; the statuses are those of state.field_statuses.
+    """One pass over the fields; missing and stale are :func:`~clinic.i18n.state.field_status`.
+
+    An unpublished translation is served as if it were missing: every field
+    with a source text falls back.
+    """
     source = source_language()
-    published = language != source and (preview or is_translation_published(obj, language))
+    if language == source:
+        values = {
+            name: _text(getattr(obj, source_column))
+            for name, source_column, _column, _counted in _columns(type(obj), language)
+        }
+        return Localized(language=source, values=values, fallback_fields=[], stale_fields=[])
+    published = preview or is_translation_published(obj, language)
     state = get_states(obj).get(language) if published else None
     recorded = state.sources if state is not None else {}
     values: dict[str, str] = {}
@@ -76,25 +101,28 @@ def _localize(obj: models.Model, language: str, preview: bool) -> Localized:
     with_source = 0
     for name, source_column, column, counted in _columns(type(obj), language):
         original = getattr(obj, source_column)
-        has_source = counted and not is_blank(original)
-        with_source += has_source
         text = getattr(obj, column) if published else None
-        if not is_blank(text):
+        status = field_status(original, text, recorded.get(name)) if counted else None
+        with_source += status is not None
+        if is_blank(text):
+            values[name] = _text(original)
+            if status is not None:  # missing
+                fallback.append(name)
+        else:
             values[name] = text
-            if has_source and recorded.get(name) != str(original):
+            if status is FieldStatus.STALE:
                 stale.append(name)
-            continue
-        values[name] = "" if original is None else original
-        if language != source and has_source:
-            fallback.append(name)
     # The text is in ``language`` unless every field with a source fell back.
-    served_in_language = language == source or len(fallback) < with_source
     return Localized(
-        language=language if served_in_language else source,
+        language=language if len(fallback) < with_source else source,
         values=values,
         fallback_fields=fallback,
         stale_fields=stale,
     )
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else value
 
 
 def published_translation(model: type[models.Model], language: str) -> Exists:
@@ -107,10 +135,6 @@ def published_translation(model: type[models.Model], language: str) -> Exists:
             status=TranslationState.Status.PUBLISHED,
         )
     )
-
-
-def has_text(column: str) -> Q:
-    return Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
 
 
 def localized_expression(

@@ -62,6 +62,19 @@ def target_languages() -> list[str]:
     return [code for code in language_codes() if code != source_language()]
 
 
+def translate_codename(code: str) -> str:
+    """The codename of the permission to edit ``code``'s fields (``pt-br``: ``translate_pt_br``).
+
+    Declared on :class:`~clinic.i18n.models.TranslationState` for every target language.
+    """
+    return f"translate_{code.replace('-', '_')}"
+
+
+def translate_permission(code: str) -> str:
+    """``i18n.translate_<code>``: the permission as ``user.has_perm`` and staff groups name it."""
+    return f"i18n.{translate_codename(code)}"
+
+
 def get_language(code: str) -> Language:
     for language in _languages():
         if language.code == code:

@@ -4,8 +4,8 @@ Editors see it in the admin (``TranslationStateAdmin.matrix_view``). The objects
 of several models are read as one list, a page at a time: a page costs one
 count per model, one ``LIMIT``/``OFFSET`` query per model the page spans and one
 query for the translation states of the whole page, however many objects there
-are. Filtering by state happens in SQL (:func:`state_label_expression` computes
-what :attr:`~clinic.i18n.state.TranslationReport.label` says in Python), so it
+are. Filtering by state happens in SQL (:func:`state_condition` says what
+:attr:`~clinic.i18n.state.TranslationReport.label` says in Python), so it
 does not load the objects that do not match.
 """
 
@@ -15,18 +15,17 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import Q
 from django.db.models.lookups import Exact
 
-from clinic.i18n.fallback import has_text, published_translation
-from clinic.i18n.languages import source_language, target_languages
-from clinic.i18n.models import TranslationState
-from clinic.i18n.registry import api_name, localized, translatable_fields, translatable_models
+from clinic.i18n.fallback import published_translation
+from clinic.i18n.languages import target_languages
+from clinic.i18n.registry import api_name, translatable_models
 from clinic.i18n.state import (
+    FieldStatus,
     TranslationStateLabel,
     attach_states,
-    content_type_q,
+    overall_status_expression,
     translation_report,
 )
 
@@ -72,42 +71,20 @@ def matrix_languages(language: str | None = None) -> list[str]:
     return [language]
 
 
-def state_label_expression(model: type[models.Model], language: str) -> Case:
-    """SQL for ``translation_report(obj, language).label`` of each row of ``model``.
+def state_condition(model: type[models.Model], language: str, label: TranslationStateLabel) -> Q:
+    """SQL: ``translation_report(obj, language).label == label``, for each row of ``model``.
 
-    A field is missing when its source text is set and its translation empty; it
-    is current when it is translated from the source text it has now (a row with
-    no recorded source makes the comparison NULL, which is not current).
+    Missing and stale are the worst field's status
+    (:func:`~clinic.i18n.state.overall_status_expression`); a translation
+    whose fields are all current is current where it is published, a draft
+    otherwise.
     """
-    source = source_language()
-    states = TranslationState.objects.filter(
-        content_type_q(model), object_id=OuterRef("pk"), language=language
-    )
-    any_missing = Q()
-    all_current = Q()
-    for name in translatable_fields(model):
-        source_column = localized(name, source)
-        has_source = has_text(source_column)
-        translated = has_text(localized(name, language))
-        recorded = Subquery(
-            states.annotate(text=KeyTextTransform(name, "sources")).values("text")[:1]
-        )
-        any_missing |= has_source & ~translated
-        all_current &= ~has_source | (translated & Q(Exact(recorded, F(source_column))))
-    return Case(
-        When(any_missing, then=Value(TranslationStateLabel.MISSING.value)),
-        When(
-            all_current & Q(published_translation(model, language)),
-            then=Value(TranslationStateLabel.CURRENT.value),
-        ),
-        When(all_current, then=Value(TranslationStateLabel.DRAFT.value)),
-        default=Value(TranslationStateLabel.STALE.value),
-        output_field=models.CharField(),
-    )
-
-
-def _label_alias(language: str) -> str:
-    return f"translation_state_{language.replace('-', '_')}"
+    overall = overall_status_expression(model, language)
+    if label in (TranslationStateLabel.MISSING, TranslationStateLabel.STALE):
+        return Q(Exact(overall, FieldStatus(label.value).severity))
+    complete = Q(Exact(overall, FieldStatus.CURRENT.severity))
+    published = Q(published_translation(model, language))
+    return complete & (published if label == TranslationStateLabel.CURRENT else ~published)
 
 
 def matrix_queryset(
@@ -117,14 +94,11 @@ def matrix_queryset(
     queryset = model._default_manager.all()
     if state is None:
         return queryset
-    state = TranslationStateLabel(state)
-    aliases = {
-        _label_alias(language): state_label_expression(model, language) for language in languages
-    }
+    label = TranslationStateLabel(state)
     condition = Q()
-    for alias in aliases:
-        condition |= Q(**{alias: state.value})
-    return queryset.alias(**aliases).filter(condition)
+    for language in languages:
+        condition |= state_condition(model, language, label)
+    return queryset.filter(condition)
 
 
 class ConcatenatedQuerySets:

@@ -4,13 +4,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clinic.i18n.languages import get_language, target_languages, translate_codename
+
 
 def translate_permissions() -> list[tuple[str, str]]:
     """``translate_<lang>`` for every target language: who may edit that language's fields."""
     return [
-        (f"translate_{code.replace('-', '_')}", f"Can translate into {name}")
-        for code, name in settings.LANGUAGES
-        if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        (translate_codename(code), f"Can translate into {get_language(code).name}")
+        for code in target_languages()
     ]
 
 

@@ -14,6 +14,8 @@ from django.db import models
 from modeltranslation.translator import TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname
 
+from clinic.i18n.languages import language_codes
+
 
 class ContentTranslationOptions(TranslationOptions):
     """modeltranslation options with what the translation workflow needs to know.
@@ -45,10 +47,6 @@ def translatable_models() -> tuple[type[models.Model], ...]:
         if isinstance(_options(model), ContentTranslationOptions)
     ]
     return tuple(sorted(registered, key=lambda model: model._meta.label))
-
-
-def is_translatable(model: type[models.Model]) -> bool:
-    return model in translatable_models()
 
 
 # Registrations are fixed once Django has started: these answers are computed once.
@@ -84,3 +82,12 @@ def html_fields(model: type[models.Model]) -> tuple[str, ...]:
 def localized(field: str, language: str) -> str:
     """The column holding ``field`` in ``language`` (``title`` → ``title_ar``)."""
     return build_localized_fieldname(field, language)
+
+
+def localized_columns(field: str) -> list[str]:
+    """``field``'s column in every configured language (``title_en``, ``title_ar``, ...).
+
+    For lists of columns such as an admin's ``search_fields``: a language added
+    to ``settings.LANGUAGES`` is searched too.
+    """
+    return [localized(field, code) for code in language_codes()]

@@ -9,6 +9,12 @@ A field is
 * *current* otherwise.
 
 Fields whose source text is empty are not counted: there is nothing to translate.
+
+This rule lives here only: :func:`field_status` in Python and
+:func:`field_status_expression` in SQL (a test holds them to the same answers).
+Field reports (:func:`field_statuses`), the fallback of the API
+(:mod:`clinic.i18n.fallback`), completeness (:mod:`clinic.i18n.completeness`)
+and the translation matrix (:mod:`clinic.i18n.matrix`) all ask them.
 """
 
 import functools
@@ -19,18 +25,35 @@ from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import Exact
 
 from clinic.i18n.languages import source_language
 from clinic.i18n.models import TranslationState
 from clinic.i18n.registry import localized, translatable_fields
-
-STATES_ATTR = "_translation_states"
+from clinic.memo import Memo
 
 
 class FieldStatus(StrEnum):
+    """The state of one field's translation; :attr:`severity` orders them, worst highest."""
+
     MISSING = "missing"
     STALE = "stale"
     CURRENT = "current"
+
+    @property
+    def severity(self) -> int:
+        """0 current, 1 stale, 2 missing: how SQL states it (:func:`field_status_expression`)."""
+        return _SEVERITIES.index(self)
+
+    @classmethod
+    def from_severity(cls, severity: int) -> "FieldStatus":
+        return _SEVERITIES[severity]
+
+
+_SEVERITIES = (FieldStatus.CURRENT, FieldStatus.STALE, FieldStatus.MISSING)
 
 
 class TranslationStateLabel(StrEnum):
@@ -67,11 +90,11 @@ class TranslationReport:
 
     @property
     def overall(self) -> FieldStatus:
-        """The worst state of any field: one missing field makes the translation missing."""
-        for status in (FieldStatus.MISSING, FieldStatus.STALE):
-            if status in self.fields.values():
-                return status
-        return FieldStatus.CURRENT
+        """The worst state of any field: one missing field makes the translation missing.
+
+        :func:`overall_status_expression` says the same in SQL.
+        """
+        return max(self.fields.values(), key=_SEVERITIES.index, default=FieldStatus.CURRENT)
 
     @property
     def label(self) -> TranslationStateLabel:
@@ -131,6 +154,14 @@ class ServedState:
         return self.served_sources
 
 
+TRANSLATION_STATES: Memo[dict[str, "TranslationState | ServedState"]] = Memo(
+    "translation_states",
+    holds="language → the object's TranslationState (a ServedState when loaded for a response)",
+    filled_by="attach_states (get_states loads a single object's)",
+    invalidated_by="a write of the object's translation states: forget_states",
+)
+
+
 def attach_states(objects: Iterable[models.Model], *, serving: str | None = None) -> None:
     """Load the translation states of ``objects`` (of any models) in one query.
 
@@ -147,7 +178,7 @@ def attach_states(objects: Iterable[models.Model], *, serving: str | None = None
         if obj.pk is None:
             continue
         by_type[_model_key(type(obj))][obj.pk] = obj
-        setattr(obj, STATES_ATTR, {})
+        TRANSLATION_STATES.set(obj, {})
     if not by_type:
         return
     condition = models.Q()
@@ -174,25 +205,94 @@ def attach_states(objects: Iterable[models.Model], *, serving: str | None = None
     for app_label, model, object_id, state in found:
         obj = by_type[(app_label, model)].get(object_id)
         if obj is not None:
-            getattr(obj, STATES_ATTR)[state.language] = state
+            TRANSLATION_STATES.get(obj)[state.language] = state
 
 
 def get_states(obj: models.Model) -> dict[str, TranslationState]:
     """The translation states of ``obj`` by language (from :func:`attach_states` if loaded)."""
-    if not hasattr(obj, STATES_ATTR):
+    states = TRANSLATION_STATES.get(obj)
+    if states is None:
         attach_states([obj])
-    return getattr(obj, STATES_ATTR, {})
+        states = TRANSLATION_STATES.get(obj)
+    return {} if states is None else states
 
 
 def forget_states(obj: models.Model) -> None:
-    """Drop states cached on ``obj`` after they were changed."""
-    if hasattr(obj, STATES_ATTR):
-        delattr(obj, STATES_ATTR)
+    """Drop the states kept on ``obj`` after they were changed (and what was derived from them)."""
+    TRANSLATION_STATES.forget(obj)
 
 
 def is_blank(value: object) -> bool:
     """Empty as the database sees it (NULL or ''), so SQL and Python agree."""
     return value is None or value == ""
+
+
+def has_text(column: str) -> Q:
+    """SQL: ``column`` is not blank (the opposite of :func:`is_blank`)."""
+    return Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+
+
+def field_status(
+    source: str | None, translation: str | None, translated_from: str | None
+) -> FieldStatus | None:
+    """The staleness rule: the status of one field's translation (``None``: not counted).
+
+    ``source`` is the field's source-language text now, ``translation`` its text
+    in the target language, ``translated_from`` the source text recorded when
+    that translation was made (``None`` when unknown). The source language is
+    its own translation, made from itself: current wherever it is set.
+    :func:`field_status_expression` is the same rule in SQL.
+    """
+    if is_blank(source):
+        return None
+    if is_blank(translation):
+        return FieldStatus.MISSING
+    return FieldStatus.CURRENT if translated_from == source else FieldStatus.STALE
+
+
+def translated_from_expression(model: type[models.Model], name: str, language: str) -> Subquery:
+    """SQL: the source text ``name`` was translated into ``language`` from (NULL: unknown)."""
+    states = TranslationState.objects.filter(
+        content_type_q(model), object_id=OuterRef("pk"), language=language
+    )
+    return Subquery(states.annotate(text=KeyTextTransform(name, "sources")).values("text")[:1])
+
+
+def field_status_expression(model: type[models.Model], name: str, language: str) -> Case:
+    """SQL for :func:`field_status` of field ``name`` in ``language``, per row of ``model``.
+
+    The status's :attr:`~FieldStatus.severity` (so that SQL can take the worst
+    of several fields in one pass), NULL where the source text is blank. A
+    target language costs one subquery on the unique index of translation states.
+    """
+    source_column = localized(name, source_language())
+    not_counted = When(~has_text(source_column), then=Value(None))
+    if language == source_language():  # the rule with the source as its own translation
+        return Case(
+            not_counted,
+            default=Value(FieldStatus.CURRENT.severity),
+            output_field=models.IntegerField(),
+        )
+    translated_from = translated_from_expression(model, name, language)
+    return Case(
+        not_counted,
+        When(~has_text(localized(name, language)), then=Value(FieldStatus.MISSING.severity)),
+        When(Exact(translated_from, F(source_column)), then=Value(FieldStatus.CURRENT.severity)),
+        default=Value(FieldStatus.STALE.severity),
+        output_field=models.IntegerField(),
+    )
+
+
+def overall_status_expression(model: type[models.Model], language: str) -> models.Expression:
+    """SQL for :attr:`TranslationReport.overall`: the worst field's severity (0 if none counts).
+
+    Each field's status is computed once per row.
+    """
+    severities = [
+        Coalesce(field_status_expression(model, name, language), FieldStatus.CURRENT.severity)
+        for name in translatable_fields(model)
+    ]
+    return Greatest(*severities) if len(severities) > 1 else severities[0]
 
 
 def source_text(obj: models.Model, name: str) -> str:
@@ -206,23 +306,21 @@ def translated_text(obj: models.Model, name: str, language: str) -> str:
 
 
 def field_statuses(obj: models.Model, language: str) -> dict[str, FieldStatus]:
-    """The status of every translatable field of ``obj`` that has a source text."""
-    source = source_language()
+    """The :func:`field_status` of every translatable field of ``obj`` that has a source text."""
+    is_source = language == source_language()
     state = get_states(obj).get(language)
     recorded = state.sources if state is not None else {}
     statuses: dict[str, FieldStatus] = {}
     for name in translatable_fields(type(obj)):
         original = source_text(obj, name)
-        if is_blank(original):
-            continue
-        if language == source:
-            statuses[name] = FieldStatus.CURRENT
-        elif is_blank(translated_text(obj, name, language)):
-            statuses[name] = FieldStatus.MISSING
-        elif recorded.get(name) != original:
-            statuses[name] = FieldStatus.STALE
+        if is_source:
+            status = field_status(original, original, original)
         else:
-            statuses[name] = FieldStatus.CURRENT
+            status = field_status(
+                original, translated_text(obj, name, language), recorded.get(name)
+            )
+        if status is not None:
+            statuses[name] = status
     return statuses
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.content import reviewable
 from clinic.i18n.admin import TranslatedContentAdmin
 from clinic.i18n.languages import get_language, language_codes, source_language
-from clinic.i18n.registry import html_fields, localized, translatable_fields
+from clinic.i18n.registry import html_fields, localized, localized_columns, translatable_fields
 from clinic.reviews.models import MedicalReview, Reviewer, ReviewNote
 from clinic.reviews.services import (
     ReviewRefused,
@@ -250,7 +250,7 @@ def reviewed_texts(obj, language: str) -> list[dict]:
 @admin.register(Reviewer)
 class ReviewerAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_display = ["name", "credentials", "user", "translation_overview"]
-    search_fields = ["name", *(f"credentials_{code}" for code in language_codes())]
+    search_fields = ["name", *localized_columns("credentials")]
     autocomplete_fields = ["user"]
 
 

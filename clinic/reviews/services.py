@@ -35,9 +35,15 @@ from clinic.content import reviewable
 from clinic.i18n.languages import get_language, source_language
 from clinic.i18n.registry import localized, translatable_fields
 from clinic.i18n.state import content_type_q, source_text
+from clinic.memo import Memo
 from clinic.reviews.models import MedicalReview, Reviewer
 
-REVIEWS_ATTR = "_medical_reviews"
+MEDICAL_REVIEWS: Memo[list[MedicalReview]] = Memo(
+    "medical_reviews",
+    holds="the object's medical reviews with their reviewers, newest first",
+    filled_by="attach_reviews (a single object's on first use)",
+    invalidated_by="recording a review: medical_review_record (forget_reviews)",
+)
 
 
 class ReviewState(StrEnum):
@@ -106,7 +112,7 @@ def attach_reviews(objects: Iterable[models.Model], languages: Iterable[str] | N
         if obj.pk is not None:
             opts = obj._meta.concrete_model._meta
             by_type[(opts.app_label, opts.model_name)][obj.pk] = obj
-            obj.__dict__[REVIEWS_ATTR] = []
+            MEDICAL_REVIEWS.set(obj, [])
     if not by_type:
         return
     condition = models.Q()
@@ -126,7 +132,7 @@ def attach_reviews(objects: Iterable[models.Model], languages: Iterable[str] | N
     for review in reviews:
         obj = by_type[(review._app_label, review._model)].get(review.object_id)
         if obj is not None:
-            obj.__dict__[REVIEWS_ATTR].append(review)
+            MEDICAL_REVIEWS.get(obj).append(review)
 
 
 def loaded_reviewers(objects: Iterable[models.Model]) -> list[Reviewer]:
@@ -134,7 +140,7 @@ def loaded_reviewers(objects: Iterable[models.Model]) -> list[Reviewer]:
     reviewers = {
         review.reviewer_id: review.reviewer
         for obj in objects
-        for review in obj.__dict__.get(REVIEWS_ATTR, ())
+        for review in MEDICAL_REVIEWS.get(obj) or ()
     }
     return list(reviewers.values())
 
@@ -142,13 +148,13 @@ def loaded_reviewers(objects: Iterable[models.Model]) -> list[Reviewer]:
 def _reviews(obj: models.Model) -> list[MedicalReview]:
     if obj.pk is None:  # not saved yet: nothing can have been reviewed
         return []
-    if REVIEWS_ATTR not in obj.__dict__:
+    if not MEDICAL_REVIEWS.is_set(obj):
         attach_reviews([obj])
-    return obj.__dict__[REVIEWS_ATTR]
+    return MEDICAL_REVIEWS.get(obj)
 
 
 def forget_reviews(obj: models.Model) -> None:
-    obj.__dict__.pop(REVIEWS_ATTR, None)
+    MEDICAL_REVIEWS.forget(obj)
 
 
 def review_status(obj: models.Model, language: str) -> ReviewStatus:

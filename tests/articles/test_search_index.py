@@ -6,12 +6,12 @@ from pathlib import Path
 import polib
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, models
 
 from articles.models import Article, SearchDocument
 from articles.search import search_documents_deferred
 from clinic.i18n.services import content_save
-from tests.factories import ArticleFactory, translate
+from tests.factories import ArticleFactory, TopicFactory, translate
 
 pytestmark = [
     pytest.mark.django_db,
@@ -104,6 +104,82 @@ def test_pages_of_a_plain_search_equal_those_of_the_same_search_filtered(api):
     assert plain[0] == 25 and len(plain[1]) == 25
     assert plain[1][:7] == [f"Sclerosis report {n}" for n in range(0, 25, 4)]
     assert not any("draft" in title or "scheduled" in title for title in plain[1])
+
+
+def _ranked_search(text: str):
+    """The queryset of ``?q=<text>`` alone, as the article filter builds it."""
+    return (
+        Article.objects.published()
+        .search("en", text)
+        .order_by("-search_rank", "-search_published_at", "-id")
+        .ranked_search_only("en", text)
+    )
+
+
+def _selects_among_best_documents(queryset) -> bool:
+    """Whether a page of ``queryset`` is chosen among the best search documents alone."""
+    return 'FROM "articles_searchdocument"' in str(queryset[0:10].query)
+
+
+def test_a_ranked_search_keeps_its_page_selection_across_copies():
+    from articles.querysets import ArticleQuerySet
+
+    ArticleFactory(title_en="Sclerosis trial")
+    search = _ranked_search("sclerosis")
+    assert _selects_among_best_documents(search)
+    copies = [
+        search._clone(),
+        search.all(),
+        search.filter(),  # filters nothing
+        search.in_language("ar"),
+        search.select_related(),
+        search.annotate(year=models.F("published_at__year")),
+    ]
+    for copy in copies:
+        assert isinstance(copy, ArticleQuerySet)
+        assert _selects_among_best_documents(copy)
+
+
+def test_a_ranked_search_filtered_or_ordered_again_takes_the_general_way():
+    ArticleFactory(title_en="Sclerosis trial")
+    search = _ranked_search("sclerosis")
+    assert not _selects_among_best_documents(search.filter(published_at__year=2016))
+    assert not _selects_among_best_documents(search.exclude(pk=0))
+    assert not _selects_among_best_documents(search.order_by("id"))
+    assert not _selects_among_best_documents(search.reverse())
+    assert not _selects_among_best_documents(Article.objects.published().search("en", "x"))
+
+
+def test_the_api_chooses_a_page_of_a_plain_search_among_the_best_documents(api):
+    from django.test.utils import CaptureQueriesContext
+
+    ArticleFactory(title_en="Sclerosis trial")
+    with CaptureQueriesContext(connection) as plain:
+        api.get_json("/api/v1/articles/", lang="en", q="sclerosis")
+    with CaptureQueriesContext(connection) as filtered:
+        api.get_json("/api/v1/articles/", lang="en", q="sclerosis", published_after="2000-01-01")
+    assert any('FROM "articles_searchdocument"' in query["sql"] for query in plain)
+    assert not any('FROM "articles_searchdocument"' in query["sql"] for query in filtered)
+
+
+def test_a_page_of_a_ranked_search_narrowed_afterwards_is_complete():
+    """The best matches overall are not the best of a topic: the page must not come from them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    topic = TopicFactory(name_en="Rare", slug_en="rare")
+    for n in range(12):
+        ArticleFactory(
+            title_en=f"Sclerosis report {n}",
+            published_at=now - timedelta(hours=n),
+            topics=[topic] if n >= 9 else [],
+        )
+    narrowed = _ranked_search("sclerosis").with_topic("rare")
+    assert [article.title_en for article in narrowed[0:3]] == [
+        f"Sclerosis report {n}" for n in (9, 10, 11)
+    ]
 
 
 def test_reindex_rebuilds_every_document():
