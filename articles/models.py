@@ -125,7 +125,10 @@ class Article(models.Model):
     @property
     def topic_list(self) -> list[Topic]:
         """The topics, from :func:`articles.querysets.load_topics` when it ran."""
-        return TOPIC_LIST.get_or_set(self, lambda: list(self.topics.all()))
+        topics = TOPIC_LIST.get(self)
+        if topics is None:
+            topics = TOPIC_LIST.set(self, list(self.topics.all()))
+        return topics
 
     @functools.cached_property
     def reference_list(self) -> list["Reference"]:

@@ -103,7 +103,8 @@ def _localize(obj: models.Model, language: str, preview: bool) -> Localized:
         original = getattr(obj, source_column)
         text = getattr(obj, column) if published else None
         status = field_status(original, text, recorded.get(name)) if counted else None
-        with_source += status is not None
+        if status is not None:
+            with_source += 1
         if is_blank(text):
             values[name] = _text(original)
             if status is not None:  # missing

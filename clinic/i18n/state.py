@@ -243,9 +243,10 @@ def field_status(
     its own translation, made from itself: current wherever it is set.
     :func:`field_status_expression` is the same rule in SQL.
     """
-    if is_blank(source):
+    # ``not text`` is :func:`is_blank` for text (None or ''), without a call: a hot path.
+    if not source:
         return None
-    if is_blank(translation):
+    if not translation:
         return FieldStatus.MISSING
     return FieldStatus.CURRENT if translated_from == source else FieldStatus.STALE
 
