@@ -19,7 +19,7 @@ and the translation matrix (:mod:`clinic.i18n.matrix`) all ask them.
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -162,6 +162,41 @@ TRANSLATION_STATES: Memo[dict[str, "TranslationState | ServedState"]] = Memo(
 )
 
 
+class ObjectIndex:
+    """Objects of any models by their content type and pk, to load rows about them at once.
+
+    For models that point at any content object (``content_type``, ``object_id``):
+    translation states, medical reviews. :meth:`rows` selects the rows about
+    every indexed object in one query, each annotated with its content type's
+    natural key, and :meth:`owner` says which object a row belongs to.
+    """
+
+    def __init__(self, objects: Iterable[models.Model]) -> None:
+        self._by_type: dict[tuple[str, str], dict[int, models.Model]] = defaultdict(dict)
+        for obj in objects:
+            if obj.pk is not None:
+                self._by_type[_model_key(type(obj))][obj.pk] = obj
+
+    def __iter__(self) -> Iterator[models.Model]:
+        for by_pk in self._by_type.values():
+            yield from by_pk.values()
+
+    def __bool__(self) -> bool:
+        return bool(self._by_type)
+
+    def rows(self, queryset: models.QuerySet) -> models.QuerySet:
+        condition = models.Q()
+        for key, by_pk in self._by_type.items():
+            condition |= models.Q(content_type_id=_content_type_id(*key), object_id__in=list(by_pk))
+        # The content type's natural key says which model a row belongs to.
+        return queryset.filter(condition).annotate(
+            _app_label=models.F("content_type__app_label"), _model=models.F("content_type__model")
+        )
+
+    def owner(self, app_label: str, model: str, object_id: int) -> models.Model | None:
+        return self._by_type[(app_label, model)].get(object_id)
+
+
 def attach_states(objects: Iterable[models.Model], *, serving: str | None = None) -> None:
     """Load the translation states of ``objects`` (of any models) in one query.
 
@@ -173,21 +208,12 @@ def attach_states(objects: Iterable[models.Model], *, serving: str | None = None
     source text, the largest column), and no model instances: the states are
     :class:`ServedState` objects.
     """
-    by_type: dict[tuple[str, str], dict[int, models.Model]] = defaultdict(dict)
-    for obj in objects:
-        if obj.pk is None:
-            continue
-        by_type[_model_key(type(obj))][obj.pk] = obj
+    index = ObjectIndex(objects)
+    for obj in index:
         TRANSLATION_STATES.set(obj, {})
-    if not by_type:
+    if not index:
         return
-    condition = models.Q()
-    for key, by_pk in by_type.items():
-        condition |= models.Q(content_type_id=_content_type_id(*key), object_id__in=list(by_pk))
-    # The content type's natural key says which model a row belongs to.
-    states = TranslationState.objects.filter(condition).annotate(
-        _app_label=models.F("content_type__app_label"), _model=models.F("content_type__model")
-    )
+    states = index.rows(TranslationState.objects)
     if serving is None:
         found = ((state._app_label, state._model, state.object_id, state) for state in states)
     else:
@@ -203,7 +229,7 @@ def attach_states(objects: Iterable[models.Model], *, serving: str | None = None
             for app_label, model, object_id, language, status, sources in rows
         )
     for app_label, model, object_id, state in found:
-        obj = by_type[(app_label, model)].get(object_id)
+        obj = index.owner(app_label, model, object_id)
         if obj is not None:
             TRANSLATION_STATES.get(obj)[state.language] = state
 

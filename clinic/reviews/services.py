@@ -17,7 +17,6 @@ is ever stated in the API.
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +33,7 @@ from reversion.models import Version
 from clinic.content import reviewable
 from clinic.i18n.languages import get_language, source_language
 from clinic.i18n.registry import localized, translatable_fields
-from clinic.i18n.state import content_type_q, source_text
+from clinic.i18n.state import ObjectIndex, source_text
 from clinic.memo import Memo
 from clinic.reviews.models import MedicalReview, Reviewer
 
@@ -107,30 +106,16 @@ def attach_reviews(objects: Iterable[models.Model], languages: Iterable[str] | N
     ``languages``: only the reviews of these languages (a public response needs
     the language served and the source).
     """
-    by_type: dict[tuple[str, str], dict[int, models.Model]] = defaultdict(dict)
-    for obj in objects:
-        if obj.pk is not None:
-            opts = obj._meta.concrete_model._meta
-            by_type[(opts.app_label, opts.model_name)][obj.pk] = obj
-            MEDICAL_REVIEWS.set(obj, [])
-    if not by_type:
+    index = ObjectIndex(objects)
+    for obj in index:
+        MEDICAL_REVIEWS.set(obj, [])
+    if not index:
         return
-    condition = models.Q()
-    for by_pk in by_type.values():
-        model = type(next(iter(by_pk.values())))
-        condition |= content_type_q(model, object_id__in=list(by_pk))
-    # The content type's natural key says which model a row belongs to (as attach_states).
-    reviews = (
-        MedicalReview.objects.filter(condition)
-        .select_related("reviewer")
-        .annotate(
-            _app_label=models.F("content_type__app_label"), _model=models.F("content_type__model")
-        )
-    )
+    reviews = index.rows(MedicalReview.objects.select_related("reviewer"))
     if languages is not None:
         reviews = reviews.filter(language__in=list(languages))
     for review in reviews:
-        obj = by_type[(review._app_label, review._model)].get(review.object_id)
+        obj = index.owner(review._app_label, review._model, review.object_id)
         if obj is not None:
             MEDICAL_REVIEWS.get(obj).append(review)
 
