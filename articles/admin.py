@@ -27,9 +27,8 @@ from clinic.i18n.languages import get_language, language_codes, source_language
 from clinic.i18n.registry import localized_columns
 from clinic.i18n.state import content_type_q
 from clinic.models import Disclaimer
-from clinic.reviews.admin import MedicalReviewAdminMixin, is_overdue
+from clinic.reviews.admin import MedicalReviewAdminMixin
 from clinic.reviews.models import MedicalReview
-from clinic.reviews.services import review_status
 from clinic.revisions import RevisionAdmin
 
 
@@ -151,6 +150,7 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmin):
     form = ArticleForm
+    warn_when_review_overdue = True
     list_display = [
         "title",
         "status",
@@ -203,27 +203,6 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
         if db_field.name.startswith("body_"):
             kwargs["widget"] = AdminProseEditorWidget(config=EDITOR_CONFIG, preset="configurable")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, object_id)
-        if article is not None and request.method == "GET":
-            status = review_status(article, source_language())
-            if is_overdue(status):
-                messages.warning(
-                    request,
-                    ngettext(
-                        "The medical review of this article is overdue: last reviewed %(date)s, "
-                        "reviews are due every %(days)d day.",
-                        "The medical review of this article is overdue: last reviewed %(date)s, "
-                        "reviews are due every %(days)d days.",
-                        settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
-                    )
-                    % {
-                        "date": status.current.reviewed_on,
-                        "days": settings.MEDICAL_REVIEW_MAX_AGE_DAYS,
-                    },
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("Preview"))
     def preview_links(self, article: Article) -> str:

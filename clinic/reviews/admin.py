@@ -20,7 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clinic.content import reviewable
@@ -69,6 +69,23 @@ def describe(status: ReviewStatus) -> str:
     return text
 
 
+def _warn_if_overdue(request: HttpRequest, status: ReviewStatus) -> None:
+    if not is_overdue(status):
+        return
+    days = settings.MEDICAL_REVIEW_MAX_AGE_DAYS
+    messages.warning(
+        request,
+        ngettext(
+            "The medical review of this article is overdue: last reviewed %(date)s, "
+            "reviews are due every %(days)d day.",
+            "The medical review of this article is overdue: last reviewed %(date)s, "
+            "reviews are due every %(days)d days.",
+            days,
+        )
+        % {"date": status.current.reviewed_on, "days": days},
+    )
+
+
 class ReviewNoteInline(GenericTabularInline):
     model = ReviewNote
     extra = 0
@@ -102,6 +119,9 @@ class MedicalReviewAdminMixin:
     """Review state, notes and the signing page for a model registered as reviewable."""
 
     change_form_template = "admin/reviews/change_form.html"
+    #: Warn on the edit page when the current English review is older than
+    #: ``MEDICAL_REVIEW_MAX_AGE_DAYS``.
+    warn_when_review_overdue = False
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), ReviewNoteInline]
@@ -133,10 +153,14 @@ class MedicalReviewAdminMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if obj is not None:
-            extra_context = {**(extra_context or {}), **self._review_context(request, obj)}
+            statuses = {code: review_status(obj, code) for code in language_codes()}
+            if request.method == "GET" and self.warn_when_review_overdue:
+                _warn_if_overdue(request, statuses[source_language()])
+            context = self._review_context(request, obj, statuses)
+            extra_context = {**(extra_context or {}), **context}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _review_context(self, request: HttpRequest, obj) -> dict:
+    def _review_context(self, request: HttpRequest, obj, statuses: dict) -> dict:
         can_sign = signing_reviewer(request.user) is not None
         rows = [
             {
@@ -145,8 +169,7 @@ class MedicalReviewAdminMixin:
                 "text": describe(status),
                 "url": self._record_url(obj, code) if can_sign else None,
             }
-            for code in language_codes()
-            for status in [review_status(obj, code)]
+            for code, status in statuses.items()
         ]
         notes = ReviewNote.objects.filter(
             content_type__app_label=self.opts.app_label,
