@@ -211,6 +211,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
         text = localized_for(article, self.context)
         fields = self.fields
         references = fields["study"].fields["references"].child
+        review = self.get_medical_review(article)  # stated twice: in the detail and its JSON-LD
         return {
             **super().to_representation(article),
             "body": text.values["body"],
@@ -231,9 +232,9 @@ class ArticleDetailSerializer(ArticleListSerializer):
                 "presented_place": article.presented_place,
                 "references": [references.to_representation(ref) for ref in article.reference_list],
             },
-            "medical_review": self.get_medical_review(article),
+            "medical_review": review,
             "disclaimers": self.get_disclaimers(article),
-            "json_ld": self.get_json_ld(article),
+            "json_ld": self._json_ld(article, review),
         }
 
     @extend_schema_field(MedicalReviewSerializer(allow_null=True))
@@ -250,6 +251,8 @@ class ArticleDetailSerializer(ArticleListSerializer):
 
     @extend_schema_field(serializers.DictField())
     def get_json_ld(self, article: Article) -> dict:
+        return self._json_ld(article, self.get_medical_review(article))
+
+    def _json_ld(self, article: Article, review: dict | None) -> dict:
         text = localized_for(article, self.context)
-        review = self.get_medical_review(article)
         return article_json_ld(article, text, url=self.get_url(article), review=review)
