@@ -7,12 +7,14 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Research news")
 
     def ready(self) -> None:
+        from articles.api.documents import register_documents
         from articles.models import Article, Reference, Topic
         from articles.search import connect_search_signals, search_documents_deferred
         from articles.services import article_review_facts
         from clinic.content import Role, register
 
         connect_search_signals()
+        register_documents()
         everyone_reads = {Role.REVIEWERS: ("view",)}
         register(
             Topic,

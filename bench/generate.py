@@ -399,7 +399,6 @@ def generate(n: int, *, seed: int = DEFAULT_SEED, reset: bool = False, batch: in
     from django.db import connection
     from django.utils import translation
 
-    from clinic.content_version import bump_version
     from clinic.demo import demo_content_load
 
     started = time.monotonic()
@@ -432,10 +431,11 @@ def generate(n: int, *, seed: int = DEFAULT_SEED, reset: bool = False, batch: in
                 rate = (indexes.stop - existing) / max(time.monotonic() - started, 1e-9)
                 say(f"{indexes.stop}/{n} articles ({rate:.0f}/s)")
     reindex_search()
+    say("building the published read model")
+    call_command("published_rebuild", verbosity=0)
     if connection.vendor == "postgresql":  # planner statistics of the new rows and documents
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    bump_version()
     say(f"done: {n - existing} articles added in {time.monotonic() - started:.1f} s")
     return n - existing
 

@@ -9,13 +9,13 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from clinic.api.documents import register_documents
         from clinic.content import Role, register
         from clinic.models import ContactLine, Disclaimer
         from clinic.permissions import sync_staff_groups_after_migrate
         from clinic.revisions import register_content_models
-        from clinic.signals import connect_content_signals
 
-        connect_content_signals()
+        register_documents()
         register_content_models()
         managed = {
             Role.EDITORS: ("view",),

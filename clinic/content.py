@@ -83,6 +83,7 @@ class Content:
 
 _registry: dict[type[models.Model], Content] = {}
 _hooks: list[Callable[[Content], None]] = []
+_bulk_writers: list[Callable[[], AbstractContextManager]] = []
 
 
 def register(model: type[models.Model], **options) -> Content:
@@ -137,10 +138,23 @@ def public_querysets() -> dict[type[models.Model], models.QuerySet]:
     return {content.model: content.public() for content in contents() if content.public}
 
 
+def on_bulk_write(context: Callable[[], AbstractContextManager]) -> None:
+    """Also enter ``context`` around every :func:`bulk_write` (a read model's deferral)."""
+    if context not in _bulk_writers:
+        _bulk_writers.append(context)
+
+
 @contextmanager
 def bulk_write() -> Iterator[None]:
-    """Around a write of many objects: every registered ``bulk_write`` at once."""
+    """Around a write of one or many objects, inside its transaction.
+
+    Enters every registered ``bulk_write`` and every context given to
+    :func:`on_bulk_write`, so that work derived from the writes (search
+    documents, the published read model) is done once, when the block ends.
+    """
     with ExitStack() as stack:
+        for context in _bulk_writers:
+            stack.enter_context(context())
         for content in contents():
             if content.bulk_write is not None:
                 stack.enter_context(content.bulk_write())

@@ -29,13 +29,21 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "an integer")
+
+
+def env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "a number")
+
+
+def _env_number(name: str, default, kind: type, described: str):
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from exc
+        raise ImproperlyConfigured(f"{name} must be {described}, got {value!r}.") from exc
 
 
 DEBUG = env_bool("DEBUG")
@@ -70,6 +78,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "clinic.i18n",
     "clinic.reviews",
+    "clinic.published",
     "clinic",
     "articles",
 ]
@@ -175,8 +184,11 @@ STORAGES = {
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # Server-side cache of API responses (seconds; 0 turns it off). See clinic/api/response_cache.py.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
-# Totals of paginated lists, kept per content version (seconds; 0 counts every time).
+# Totals of paginated lists, kept until what they count changes (seconds; 0 counts every time).
 API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 300)
+# How often each process asks the database what changed (seconds): the longest a cached
+# response can be served after a commit changed it. See clinic/published/freshness.py.
+API_FRESHNESS_SECONDS = env_float("API_FRESHNESS_SECONDS", 1.0)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -58,6 +58,31 @@ class SearchFilter(django_filters.CharFilter):
     """Free text; the NUL character is refused (400), as PostgreSQL cannot store it."""
 
 
+def published_range(filters: "ArticleFilter") -> dict[str, datetime]:
+    """The publication-date bounds of valid ``filters``: lookup (``gte``, ``lt``...) → moment."""
+    cleaned = filters.form.cleaned_data
+    given = {name: cleaned.get(name) for name in ("published_after", "published_before")}
+    return {
+        lookup.removeprefix("published_at__"): moment
+        for lookup, moment in _bounds(given, filters.data).items()
+    }
+
+
+def _bounds(given: dict, data) -> dict[str, datetime]:
+    """``published_at`` lookups for the dates given: after is inclusive; a date-only
+    ``published_before`` includes that whole day (UTC)."""
+    bounds = {}
+    if given.get("published_after") is not None:
+        bounds["published_at__gte"] = given["published_after"]
+    before = given.get("published_before")
+    if before is not None:
+        if not DATE_ONLY.fullmatch(data.get("published_before", "").strip()):
+            bounds["published_at__lte"] = before
+        elif before.date() != date.max:  # the last day of the calendar: no bound
+            bounds["published_at__lt"] = before + timedelta(days=1)
+    return bounds
+
+
 class ArticleFilter(django_filters.FilterSet):
     """Filters of the article list; every one is validated (a bad value is a 400)."""
 
@@ -95,14 +120,10 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.with_topic(value)
 
     def filter_published_after(self, queryset, name, value):
-        return queryset.filter(published_at__gte=value)
+        return queryset.filter(**_bounds({"published_after": value}, self.data))
 
     def filter_published_before(self, queryset, name, value):
-        if DATE_ONLY.fullmatch(self.data.get(name, "").strip()):  # include that whole day
-            if value.date() == date.max:
-                return queryset  # the last day of the calendar: no bound
-            return queryset.filter(published_at__lt=value + timedelta(days=1))
-        return queryset.filter(published_at__lte=value)
+        return queryset.filter(**_bounds({"published_before": value}, self.data))
 
     def filter_search(self, queryset, name, value):
         if not value.strip():

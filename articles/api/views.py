@@ -1,37 +1,72 @@
+"""Articles and topics, served from the read model (clinic.published).
+
+The model-based views in :mod:`articles.api.reference` render the same
+responses from the models; previews are rendered there (drafts are never stored).
+"""
+
+from functools import reduce
+from operator import or_
+
 from django.core import signing
+from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
-from rest_framework.response import Response
 
-from articles.api.filters import ArticleFilter
+from articles.api.filters import ArticleFilter, published_range
+from articles.api.reference import article_detail_response
 from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleListSerializer,
     TopicSerializer,
-    published_slugs,
 )
-from articles.disclaimers import disclaimers_for, disclaimers_for_articles, shown_with
-from articles.models import Article, Topic
-from articles.querysets import load_topics
+from articles.models import Article
 from articles.services import article_from_preview_token
+from clinic.api import published
 from clinic.api.errors import ApiError
 from clinic.api.examples import ARTICLE_LIST_AR
-from clinic.api.pagination import PageNumberPagination
-from clinic.api.views import ApiViewMixin, TranslatedListView
-from clinic.i18n.languages import language_codes, source_language
-from clinic.i18n.state import attach_states
-from clinic.models import Disclaimer
-from clinic.reviews.services import attach_reviews, loaded_reviewers
+from clinic.api.pagination import PageNumberPagination, Totals, totals_key
+from clinic.api.views import ApiViewMixin, PublishedListView
+from clinic.i18n.fallback import slug_owner
+from clinic.published.models import Document
+from clinic.published.store import slug_tag
+
+#: ``ordering`` → columns of the read model (ties broken by the article's id).
+ORDERINGS = {
+    "published_at": ("public_from", "object_id"),
+    "-published_at": ("-public_from", "-object_id"),
+    "title": ("sort_title", "object_id"),
+    "-title": ("-sort_title", "-object_id"),
+    "updated_at": ("updated_at", "object_id"),
+    "-updated_at": ("-updated_at", "-object_id"),
+}
 
 
-@extend_schema(tags=["topics"], summary="Topics")
-class TopicListView(TranslatedListView):
-    serializer_class = TopicSerializer
+def _figures(language: str, counted: Q | None = None) -> dict:
+    """When the articles in ``language`` last changed or went live (and how many ``counted``)."""
+    aggregates = {
+        "changed": Max("changed_at"),
+        "live": Max("public_from", filter=Q(visible=True, public_from__lte=timezone.now())),
+    }
+    if counted is not None:
+        aggregates["count"] = Count("pk", filter=counted)
+    return articles_in(language).aggregate(**aggregates)
 
-    def get_queryset(self):
-        return Topic.objects.all()
+
+def _last_modified(figures: dict):
+    return published.last_modified(figures["changed"], figures["live"])
+
+
+@extend_schema(tags=["topics"], summary="Topics", responses=TopicSerializer(many=True))
+class TopicListView(PublishedListView):
+    kind = "topic"
+
+
+def articles_in(language: str):
+    return Document.objects.filter(kind="article", language=language)
 
 
 @extend_schema_view(
@@ -47,67 +82,105 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ArticleFilter
 
     def get_queryset(self):
-        articles = Article.objects.published()
-        language = getattr(self.request, "LANGUAGE_CODE", None)  # None: schema generation
-        return articles.for_api(language)
+        """The published articles (what the filters and the schema describe)."""
+        return Article.objects.published()
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_states([*page, *load_topics(page)], serving=request.LANGUAGE_CODE)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
     def retrieve(self, request, *args, **kwargs):
-        # Every article with this slug in some language, then in Python the one
-        # whose slug is in a language version the public may see (6 queries in
-        # all: candidates, their topics, disclaimers, reviews and states, references).
-        candidates = list(self.get_queryset().with_slug_in_any_language(self.kwargs["slug"]))
-        if not candidates:
-            raise Http404
-        topics = load_topics(candidates)
-        disclaimers = list(disclaimers_for_articles([article.pk for article in candidates]))
-        attach_reviews(candidates, languages={request.LANGUAGE_CODE, source_language()})
-        attach_states(
-            [*candidates, *topics, *disclaimers, *loaded_reviewers(candidates)],
-            serving=request.LANGUAGE_CODE,
+        """Two queries: who owns the slug in a visible language version, then its document."""
+        slug, language = self.kwargs["slug"], request.LANGUAGE_CODE
+        matches = Document.objects.filter(published.live(), kind="article", slug=slug)
+        owner = slug_owner(matches.values_list("object_id", "language"), language)
+        row = (
+            articles_in(language)
+            .filter(object_id=owner, visible=True)
+            .values_list("detail_json", "changed_at", "public_from")
+            .first()
         )
-        article = choose_by_slug(candidates, self.kwargs["slug"], request.LANGUAGE_CODE)
-        if article is None:
+        if row is None:
             raise Http404
-        return article_detail_response(self, article, shown_with(disclaimers, article))
+        document, changed_at, public_from = row
+        self.cache_tags = (f"article:{owner}:{language}", slug_tag("article", slug))
+        self.last_modified = published.last_modified(changed_at, public_from)
+        return published.json_response(document.encode(), request)
 
-
-def choose_by_slug(candidates: list[Article], slug: str, language: str) -> Article | None:
-    """The article whose slug is ``slug`` in a language version the public may see.
-
-    A slug may be one article's English slug and another's translated one: the
-    request language wins, then the source, then the other languages in order
-    (the same rule as :func:`clinic.i18n.fallback.slug_lookup` in SQL).
-    """
-    preference = [language, *language_codes()]
-    ranked = [
-        (preference.index(code), article.pk, article)
-        for article in candidates
-        for code, visible in published_slugs(article).items()
-        if visible == slug
-    ]
-    return min(ranked, key=lambda item: item[:2])[2] if ranked else None
-
-
-def article_detail_response(
-    view, article: Article, disclaimers: list[Disclaimer] | None = None, **context
-) -> Response:
-    """The article's detail; states of the article, its topics and disclaimers already loaded."""
-    if disclaimers is None:
-        disclaimers = list(disclaimers_for(article))
-        attach_reviews([article])
-        attach_states(
-            [article, *load_topics([article]), *disclaimers, *loaded_reviewers([article])]
+    def list(self, request, *args, **kwargs):
+        filters = self.filterset_class(
+            request.query_params, queryset=self.get_queryset(), request=request
         )
-    context = {**view.get_serializer_context(), "disclaimers": disclaimers, **context}
-    return Response(ArticleDetailSerializer(article, context=context).data)
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        language = request.LANGUAGE_CODE
+        cleaned = filters.form.cleaned_data
+        if (cleaned.get("q") or "").strip():
+            return self._searched(filters, language)
+        condition, tags = self._condition(filters, language)
+        ordering = cleaned.get("ordering") or "-published_at"
+        if ordering.lstrip("-") != "published_at":
+            tags.append(f"article:{language}")  # any edit may move an article in this order
+        rows = articles_in(language).filter(condition).order_by(*ORDERINGS[ordering])
+        totals = self._totals(request, language, lambda: Q(condition), tags)
+        page = self.paginator.paginate_queryset(
+            rows.values_list("object_id", "list_json"), request, self, totals=totals
+        )
+        return self._page(request, language, page, tags, totals)
+
+    def _condition(self, filters, language: str) -> tuple[Q, "list[str]"]:
+        """The visible articles the filters (but ``q`` and ``ordering``) keep; their tags."""
+        cleaned = filters.form.cleaned_data
+        condition, tags = published.live(), ["article:set"]
+        for lookup, moment in published_range(filters).items():
+            condition &= Q(**{f"public_from__{lookup}": moment})
+        if cleaned.get("topic"):
+            topic = cleaned["topic"]
+            topics = Document.objects.filter(kind="topic", visible=True, slug=topic)
+            condition &= reduce(
+                or_,
+                (
+                    Q(topic_ids__contains=f"|{pk}|")
+                    for pk in set(topics.values_list("object_id", flat=True))
+                ),
+                Q(pk__in=[]),
+            )
+            tags.append(slug_tag("topic", topic))
+        return condition, tags
+
+    def _totals(self, request, language: str, counted, tags: "list[str]") -> Totals:
+        """How many articles the list has (``counted()``, a condition), when they last changed."""
+
+        def compute():
+            figures = _figures(language, counted())
+            return figures["count"], _last_modified(figures)
+
+        return Totals(compute, key=totals_key(request), tags=(*tags, f"article:{language}"))
+
+    def _searched(self, filters, language: str):
+        """A search: the matching ids by the search rules (articles.querysets), then documents."""
+        matching = filters.qs
+        tags = ["article:set", f"article:{language}"]
+        totals = Totals(
+            lambda: (matching.count(), _last_modified(_figures(language))),
+            key=totals_key(self.request),
+            tags=tuple(tags),
+        )
+        page_ids = self.paginator.paginate_queryset(
+            matching.values_list("pk", flat=True), self.request, self, totals=totals
+        )
+        documents = dict(
+            articles_in(language)
+            .filter(object_id__in=list(page_ids))
+            .values_list("object_id", "list_json")
+        )
+        page = [(pk, documents[pk]) for pk in page_ids if pk in documents]
+        return self._page(self.request, language, page, tags, totals)
+
+    def _page(self, request, language: str, page, tags: "list[str]", totals: Totals):
+        body = self.paginator.page_body([document.encode() for _pk, document in page])
+        self.cache_tags = (*tags, *(f"article:{pk}:{language}" for pk, _document in page))
+        self.last_modified = totals.figures[1]
+        return published.json_response(body, request)
 
 
 @extend_schema(

@@ -1,17 +1,18 @@
-"""Page numbers for API lists, with the total counted once per content version."""
+"""Page numbers for API lists, with the total counted once until the list changes."""
 
 import functools
+from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 
+from clinic.api.documents import render
 from clinic.api.errors import ApiError
-from clinic.api.response_cache import timeout_within, versioned_key
-from clinic.content_version import current_version
+from clinic.api.response_cache import current_entry, keep, request_key
+from clinic.published.freshness import clock
 
 MAX_PAGE_SIZE = 100
 
@@ -39,43 +40,61 @@ def _positive_int(request, name: str, *, maximum: int | None = None) -> int | No
     return value
 
 
-class CachedCountPaginator(Paginator):
-    """Django's paginator, with the total kept in the cache under ``count_key``.
+class Totals:
+    """A list's total and when it last changed, counted once until what they count changes.
 
-    An exact ``COUNT(*)`` reads every matching row, so it grows with the
-    table; the key holds the content version (see :func:`count_key`), so a
-    count is never served after a change or a scheduled article going live.
+    An exact ``COUNT(*)`` reads every matching row, so it grows with the table:
+    the figures are kept in the cache under ``key`` with the ``tags`` of what
+    they count (:mod:`clinic.api.response_cache`); ``key`` ``None``: counted
+    every time. ``compute()`` returns ``(count, last_modified)``.
     """
 
-    def __init__(self, *args, count_key: str | None = None, **kwargs) -> None:
+    def __init__(self, compute, *, key: str | None = None, tags: tuple[str, ...] = ()) -> None:
+        self.compute, self.key, self.tags = compute, key, tags
+
+    @cached_property
+    def figures(self) -> tuple[int, datetime | None]:
+        if self.key is None:
+            return self.compute()
+        entry = current_entry(self.key)
+        if entry is not None:
+            return entry["figures"]
+        seq = clock.now()
+        figures = self.compute()
+        keep(
+            self.key,
+            {"figures": figures},
+            seq=seq,
+            tags=self.tags,
+            seconds=settings.API_COUNT_CACHE_SECONDS,
+        )
+        return figures
+
+
+class TotalsPaginator(Paginator):
+    """Django's paginator, with the total from :class:`Totals`."""
+
+    def __init__(self, *args, totals: Totals | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.count_key = count_key
+        self.totals = totals
 
     @cached_property
     def count(self) -> int:
-        if self.count_key is None:
-            return super().count
-        count = cache.get(self.count_key)
-        if count is None:
-            count = super().count
-            timeout = timeout_within(current_version(), settings.API_COUNT_CACHE_SECONDS)
-            cache.set(self.count_key, count, timeout=timeout)
-        return count
+        return super().count if self.totals is None else self.totals.figures[0]
 
 
-def count_key(request) -> str | None:
-    """The count's key: the list's path, filters and language (not the page) in this version."""
+def totals_key(request) -> str | None:
+    """The totals' key: the list's path, filters and language (not the page)."""
     if settings.API_COUNT_CACHE_SECONDS <= 0:
         return None
-    ignore = frozenset({"page", "page_size", "ordering"})
-    return versioned_key("api-count", request, current_version(), ignore)
+    return request_key("api-count", request, frozenset({"page", "page_size", "ordering"}))
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """``page`` (from 1) and ``page_size`` (1 to 100, default 20); anything else is a 400.
 
-    A page past the end is a 404. The total is counted once per content version
-    and list (:class:`CachedCountPaginator`).
+    A page past the end is a 404. Give ``totals`` to count once until the
+    list changes (:class:`Totals`).
     """
 
     page_size = 20
@@ -96,9 +115,20 @@ class PageNumberPagination(pagination.PageNumberPagination):
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, totals: Totals | None = None):
         _positive_int(request, "page")
-        self.django_paginator_class = functools.partial(
-            CachedCountPaginator, count_key=count_key(request)
-        )
+        self.django_paginator_class = functools.partial(TotalsPaginator, totals=totals)
         return super().paginate_queryset(queryset, request, view)
+
+    def page_body(self, results: list[bytes]) -> bytes:
+        """The page as JSON: ``count``, ``next``, ``previous`` and ``results`` (JSON each)."""
+        envelope = render(
+            {
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": [],
+            }
+        )
+        assert envelope.endswith(b"[]}")
+        return envelope[:-3] + b"[" + b",".join(results) + b"]}"

@@ -1,23 +1,24 @@
 """Server-side cache of anonymous API responses, shared by every process.
 
-Keys hold the content version (its token and how many scheduled times have
-passed), the negotiated language, the path and the normalised query. Any
-content change starts a new version once its transaction commits, so every
-process's next request misses and renders the new content: nothing is ever
-deleted, old entries simply expire. An entry never outlives the next scheduled
-change either. Responses vary only by what is in the key (``Accept-Language``
-is reduced to the negotiated language first, so the cache is not fragmented).
+A key is the negotiated language, the path and the normalised query
+(``Accept-Language`` is reduced to the negotiated language first, so the cache
+is not fragmented). An entry keeps the response, the number of the last change
+its process knew of, and the tags of what the response contains; it is served
+while none of those tags has moved since (:mod:`clinic.published.freshness`),
+and never past the moment a scheduled article goes live. An edit of one
+article therefore drops only the responses that show it, or lists it may enter
+or leave; the rest stay.
 """
 
 import hashlib
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import timezone
 
-from clinic.content_version import ContentVersion, current_version
+from clinic.published.freshness import clock
 
 CACHED_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified")
 
@@ -26,10 +27,8 @@ def enabled() -> bool:
     return settings.API_RESPONSE_CACHE_SECONDS > 0
 
 
-def versioned_key(
-    prefix: str, request, version: ContentVersion, ignore: frozenset[str] = frozenset()
-) -> str:
-    """A key of ``request`` within ``version``: path, sorted query (but ``ignore``), language."""
+def request_key(prefix: str, request, ignore: frozenset[str] = frozenset()) -> str:
+    """A key of ``request``: path, sorted query (but ``lang`` and ``ignore``), language."""
     query = sorted(
         (key, value)
         for key, values in request.GET.lists()
@@ -38,53 +37,52 @@ def versioned_key(
     )
     raw = f"{request.path}?{urlencode(query)}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    points = version.passed_schedule_points()
-    return f"{prefix}:{version.token}:{points}:{request.LANGUAGE_CODE}:{digest}"
+    return f"{prefix}:{request.LANGUAGE_CODE}:{digest}"
 
 
-def cache_key(request, version: ContentVersion) -> str:
-    return versioned_key("api-response", request, version)
-
-
-def timeout_within(version: ContentVersion, seconds: int) -> int:
-    """``seconds``, or less if a scheduled article goes live sooner (never a stale entry)."""
-    timeout = seconds
-    now = timezone.now()
-    upcoming = [moment for moment in version.scheduled or () if moment > now]
-    if upcoming:
-        timeout = min(timeout, max(1, int((min(upcoming) - now).total_seconds())))
-    return timeout
-
-
-def lookup(request) -> tuple[str, HttpResponse | None]:
-    """The cache key of ``request`` and the cached response, if there is one."""
-    key = cache_key(request, current_version())
+def current_entry(key: str):
+    """The cached entry under ``key`` if what it holds is still current, else ``None``."""
     entry = cache.get(key)
+    if entry is None or not clock.current(entry["seq"], entry["tags"]):
+        return None
+    return entry
+
+
+def keep(key: str, value: dict, *, seq: int, tags: Iterable[str], seconds: int) -> None:
+    """Cache ``value`` under ``key``, as of change ``seq``, depending on ``tags``."""
+    entry = {**value, "seq": seq, "tags": tuple(tags)}
+    cache.set(key, entry, timeout=clock.seconds_left(seconds))
+
+
+def lookup(request) -> tuple[str, int, HttpResponse | None]:
+    """The key of ``request``, the change it is served as of, and the cached response."""
+    seq = clock.now()
+    key = request_key("api-response", request)
+    entry = current_entry(key)
     if entry is None:
-        return key, None
+        return key, seq, None
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
     response["X-Cache"] = "hit"
-    return key, response
+    return key, seq, response
 
 
-def store(key: str, response) -> None:
-    """Keep a successful response once it is rendered."""
+def store(key: str, response, *, seq: int, tags: Iterable[str]) -> None:
+    """Keep a successful response (once rendered, for DRF's)."""
 
-    def keep(rendered) -> None:
-        entry = {
+    def keep_rendered(rendered) -> None:
+        value = {
             "content": rendered.content,
             "status": rendered.status_code,
             "headers": {
                 name: rendered[name] for name in CACHED_HEADERS if rendered.has_header(name)
             },
         }
-        cache.set(
-            key,
-            entry,
-            timeout=timeout_within(current_version(), settings.API_RESPONSE_CACHE_SECONDS),
-        )
+        keep(key, value, seq=seq, tags=tags, seconds=settings.API_RESPONSE_CACHE_SECONDS)
 
     response["X-Cache"] = "miss"
-    response.add_post_render_callback(keep)
+    if hasattr(response, "add_post_render_callback"):
+        response.add_post_render_callback(keep_rendered)
+    else:
+        keep_rendered(response)

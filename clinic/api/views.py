@@ -8,22 +8,19 @@ from django.db import connection
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinic.api import response_cache
+from clinic.api import published, response_cache
 from clinic.api.examples import CONTACTS_AR
 from clinic.api.serializers import (
     ContactLineSerializer,
     DisclaimerSerializer,
     LanguageSerializer,
 )
-from clinic.content_version import current_version
 from clinic.i18n.catalogs import catalog_paths, interface_catalog
 from clinic.i18n.languages import languages
-from clinic.i18n.state import attach_states
-from clinic.models import ContactLine, Disclaimer
 
 
 class _CachedResponse(Exception):
@@ -36,21 +33,25 @@ class ApiViewMixin:
     """Read-only JSON for anonymous clients, in the request language, HTTP-cacheable.
 
     Successful reads get ``Cache-Control: public, max-age=…`` and
-    ``Last-Modified``; Django's ConditionalGetMiddleware adds the ``ETag`` and
-    answers matching conditional requests with 304. Public GETs are kept in the
-    server-side cache (clinic.api.response_cache) after throttling has counted
-    the request.
+    ``Last-Modified`` (``self.last_modified``, set while answering); Django's
+    ConditionalGetMiddleware adds the ``ETag`` and answers matching conditional
+    requests with 304. Public GETs are kept in the server-side cache
+    (clinic.api.response_cache) with ``self.cache_tags``, the tags of what the
+    response shows, after throttling has counted the request.
     """
 
     http_method_names = ["get", "head", "options"]
     #: Public, HTTP-cacheable reads; False for private ones (previews).
     public_cache = True
+    #: What the response shows (clinic.published.store.tags_of_change); set while answering.
+    cache_tags: tuple[str, ...] = ()
+    last_modified: datetime | None = None
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "language": self.request.LANGUAGE_CODE}
 
     def get_last_modified(self) -> datetime | None:
-        return current_version().last_modified()
+        return self.last_modified
 
     def _cacheable(self, request) -> bool:
         return self.public_cache and request.method == "GET" and response_cache.enabled()
@@ -58,7 +59,7 @@ class ApiViewMixin:
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)  # throttling counts cached requests too
         if self._cacheable(request):
-            self._cache_key, cached = response_cache.lookup(request)
+            self._cache_key, self._cache_seq, cached = response_cache.lookup(request)
             if cached is not None:
                 raise _CachedResponse(cached)
 
@@ -71,8 +72,6 @@ class ApiViewMixin:
         if response.get("X-Cache") == "hit":
             return response
         response = super().finalize_response(request, response, *args, **kwargs)
-        if self._cacheable(request) and response.status_code == 200:
-            response_cache.store(self._cache_key, response)
         if not self.public_cache:
             patch_cache_control(response, private=True, no_store=True)
         elif request.method in ("GET", "HEAD") and response.status_code == 200:
@@ -80,54 +79,56 @@ class ApiViewMixin:
             last_modified = self.get_last_modified()
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified.timestamp())
+        if self._cacheable(request) and response.status_code == 200:
+            response_cache.store(
+                self._cache_key, response, seq=self._cache_seq, tags=self.cache_tags
+            )
         return response
 
 
-class TranslatedListView(ApiViewMixin, generics.ListAPIView):
-    """An unpaginated list of translated objects, their states loaded in one query."""
+class PublishedListView(ApiViewMixin, APIView):
+    """An unpaginated list from the read model: every document of ``kind`` in the language."""
 
-    pagination_class = None
-    filter_backends = []
+    kind: str
 
-    def list(self, request, *args, **kwargs):
-        objects = self.arrange(list(self.get_queryset()))
-        attach_states(objects, serving=request.LANGUAGE_CODE)
-        return Response(self.get_serializer(objects, many=True).data)
-
-    def arrange(self, objects: list) -> list:
-        return objects
+    def get(self, request, *args, **kwargs):
+        body, self.last_modified = published.unpaginated(self.kind, request.LANGUAGE_CODE)
+        self.cache_tags = (f"{self.kind}:{request.LANGUAGE_CODE}",)
+        return published.json_response(body, request)
 
 
-@extend_schema(tags=["contacts"], summary="Contact lines", examples=[CONTACTS_AR])
-class ContactLineListView(TranslatedListView):
+@extend_schema(
+    tags=["contacts"],
+    summary="Contact lines",
+    examples=[CONTACTS_AR],
+    responses=ContactLineSerializer(many=True),
+)
+class ContactLineListView(PublishedListView):
     """The clinic's lines; those that speak the request language come first."""
 
-    serializer_class = ContactLineSerializer
-
-    def get_queryset(self):
-        return ContactLine.objects.all()
-
-    def arrange(self, objects: list) -> list:
-        language = self.request.LANGUAGE_CODE
-        return sorted(objects, key=lambda line: language not in line.languages)
+    kind = "contact"
 
 
-@extend_schema(tags=["disclaimers"], summary="Medical disclaimers")
-class DisclaimerListView(TranslatedListView):
-    serializer_class = DisclaimerSerializer
+@extend_schema(
+    tags=["disclaimers"],
+    summary="Medical disclaimers",
+    responses=DisclaimerSerializer(many=True),
+)
+class DisclaimerListView(PublishedListView):
+    kind = "disclaimer"
 
-    def get_queryset(self):
-        return Disclaimer.objects.all()
 
-
-@extend_schema(tags=["languages"], summary="Configured languages and their completeness")
-class LanguageListView(ApiViewMixin, generics.ListAPIView):
-    serializer_class = LanguageSerializer
-    pagination_class = None
-    filter_backends = []
-
-    def get_queryset(self):
-        return list(languages())
+@extend_schema(
+    tags=["languages"],
+    summary="Configured languages and their completeness",
+    responses=LanguageSerializer(many=True),
+)
+class LanguageListView(ApiViewMixin, APIView):
+    def get(self, request, *args, **kwargs):
+        completeness, self.last_modified = published.completeness()
+        self.cache_tags = ("completeness",)
+        context = {"completeness": completeness}
+        return Response(LanguageSerializer(languages(), many=True, context=context).data)
 
 
 CatalogSerializer = inline_serializer(
@@ -151,7 +152,7 @@ class CatalogView(ApiViewMixin, APIView):
         """Content does not change the catalog; a deployed ``.mo`` file does."""
         _po, mo = catalog_paths(self.request.LANGUAGE_CODE)
         if not mo.exists():
-            return super().get_last_modified()
+            return None
         return datetime.fromtimestamp(mo.stat().st_mtime, tz=UTC)
 
     def get(self, request, *args, **kwargs):

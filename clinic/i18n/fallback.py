@@ -10,6 +10,7 @@ fallback only exists in Python).
 """
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -171,6 +172,18 @@ def slug_candidates(model: type[models.Model], slug: str, field: str = "slug") -
     for language in language_codes():
         any_language |= Q(**{localized(field, language): slug})
     return Q(pk__in=model._base_manager.filter(any_language).values("pk"))
+
+
+def slug_owner(matches: Iterable[tuple[int, str]], language: str) -> int | None:
+    """Of (object id, language) pairs whose visible slug is the one asked for, the owner.
+
+    A slug may be one object's English slug and another's translated one: the
+    request ``language`` wins, then the source, then the other languages in
+    order, then the lowest id (the same rule as :func:`slug_lookup` in SQL).
+    """
+    preference = [language, *language_codes()]
+    ranked = [(preference.index(code), pk) for pk, code in matches if code in preference]
+    return min(ranked)[1] if ranked else None
 
 
 def slug_lookup(model: type[models.Model], slug: str, field: str = "slug") -> Q:

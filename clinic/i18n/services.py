@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from clinic.content import content_saved
+from clinic.content import bulk_write, content_saved
 from clinic.html import sanitize_html
 from clinic.i18n.invariants import compare
 from clinic.i18n.languages import language_codes, source_language, target_languages
@@ -111,10 +111,12 @@ def content_save(
     translated column in ``changed_fields`` (``title_ar``...) with its ``origin``,
     apply the per-language publishing ``statuses``, keep the save in a revision
     (the caller's, or a new one with ``comment``), and announce it
-    (:data:`clinic.content.content_saved`). The admin, the PO import, the demo
+    (:data:`clinic.content.content_saved`); work derived from the save (search
+    documents, the published read model) is done once, at the end, in the same
+    transaction (:func:`clinic.content.bulk_write`). The admin, the PO import, the demo
     loader, publishing and the test factories all save through it.
     """
-    with _revision(comment, by):
+    with bulk_write(), _revision(comment, by):
         sanitize_html_fields(obj)
         derive_slugs(obj)
         changed = tuple(changed_fields)
@@ -137,7 +139,7 @@ def content_save(
         for language, status in (statuses or {}).items():
             if current.get(language, TranslationState.Status.DRAFT) != status:
                 translation_set_status(obj=obj, language=language, status=status, by=by)
-    content_saved.send(sender=type(obj), obj=obj, fields=changed, origin=origin)
+        content_saved.send(sender=type(obj), obj=obj, fields=changed, origin=origin)
 
 
 def _validate(obj: models.Model, changed: tuple[str, ...]) -> None:

@@ -1,0 +1,156 @@
+"""The clinic's documents in the read model, rendered by the API's own serializers.
+
+What the API serves is rendered once, when content is written
+(:mod:`clinic.published.store`), by the same serializers and loaders the
+model-based views use, with a stand-in request; reads add what depends on their
+request (:func:`for_request`: the scheme and host of absolute URLs) without
+rendering again.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
+from django.utils import translation
+from rest_framework.settings import api_settings
+
+from clinic.api.serializers import ContactLineSerializer, DisclaimerSerializer
+from clinic.i18n.languages import language_codes
+from clinic.i18n.models import TranslationState
+from clinic.i18n.state import attach_states, field_statuses
+from clinic.models import ContactLine, Disclaimer
+from clinic.published.models import Document
+from clinic.published.store import Kind, affected_by, affects, merge_marks, register_kind
+from clinic.reviews.models import MedicalReview, Reviewer
+
+#: The host of the stand-in request documents are rendered with (``.invalid`` is reserved).
+PLACEHOLDER_HOST = "published-document.invalid"
+PLACEHOLDER_ORIGIN = f"http://{PLACEHOLDER_HOST}"
+
+
+def placeholder_request() -> HttpRequest:
+    """A request for rendering documents: absolute URLs come out on :data:`PLACEHOLDER_HOST`."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.META.update(SERVER_NAME=PLACEHOLDER_HOST, SERVER_PORT="80")
+    request.get_host = lambda: PLACEHOLDER_HOST
+    request._current_scheme_host = PLACEHOLDER_ORIGIN
+    return request
+
+
+def render(data) -> bytes:
+    """JSON exactly as the API's renderer writes it."""
+    return api_settings.DEFAULT_RENDERER_CLASSES[0]().render(data)
+
+
+def for_request(body: bytes, request) -> bytes:
+    """``body`` with absolute URLs (and the publishing host) of ``request``'s scheme and host."""
+    if PLACEHOLDER_HOST.encode() not in body:
+        return body
+    host = request.get_host()
+    body = body.replace(PLACEHOLDER_ORIGIN.encode(), f"{request.scheme}://{host}".encode())
+    return body.replace(PLACEHOLDER_HOST.encode(), host.encode())
+
+
+def completeness_counts(obj, language: str) -> dict[str, int]:
+    """``current``, ``stale`` and ``missing`` fields of ``obj`` in ``language`` (states loaded)."""
+    counts = Counter(field_statuses(obj, language).values())
+    return {"current": counts["current"], "stale": counts["stale"], "missing": counts["missing"]}
+
+
+def rendered_in(language: str, render_one) -> str:
+    with translation.override(language):
+        return render(render_one({"request": placeholder_request(), "language": language})).decode()
+
+
+def list_documents(kind: str, objects: list, serializer_class, arrange=None) -> Iterator[Document]:
+    """Documents of an unpaginated list (contacts, disclaimers, topics), every language."""
+    attach_states(objects)
+    for language in language_codes():
+        arranged = arrange(objects, language) if arrange else objects
+        for position, obj in enumerate(arranged):
+            yield Document(
+                kind=kind,
+                object_id=obj.pk,
+                language=language,
+                position=position,
+                list_json=rendered_in(
+                    language,
+                    lambda context, obj=obj: serializer_class(obj, context=context).data,
+                ),
+                **completeness_counts(obj, language),
+            )
+
+
+def contact_lines_arranged(lines: Iterable[ContactLine], language: str) -> list[ContactLine]:
+    """The lines that speak ``language`` first, each group in the lines' own order."""
+    return sorted(lines, key=lambda line: language not in line.languages)
+
+
+def _contact_documents(ids) -> Iterator[Document]:
+    lines = list(ContactLine.objects.all())
+    return list_documents("contact", lines, ContactLineSerializer, contact_lines_arranged)
+
+
+def _disclaimer_documents(ids) -> Iterator[Document]:
+    return list_documents("disclaimer", list(Disclaimer.objects.all()), DisclaimerSerializer)
+
+
+def _reviewer_documents(ids) -> Iterator[Document]:
+    """Reviewers are served inside articles; their rows count their translation (languages)."""
+    reviewers = Reviewer.objects.with_reviews()
+    if ids is not None:
+        reviewers = reviewers.filter(pk__in=ids)
+    reviewers = list(reviewers)
+    attach_states(reviewers)
+    for reviewer in reviewers:
+        for language in language_codes():
+            yield Document(
+                kind="reviewer",
+                object_id=reviewer.pk,
+                language=language,
+                **completeness_counts(reviewer, language),
+            )
+
+
+def ids_of(queryset):
+    """``Kind.ids`` of the objects of ``queryset`` (evaluated when called)."""
+    return lambda: queryset.all().values_list("pk", flat=True)
+
+
+def _about(row) -> dict:
+    """What a change of a row about a content object (a state, a review) affects."""
+    model = ContentType.objects.get_for_id(row.content_type_id).model_class()
+    return affected_by(model(pk=row.object_id)) if model else {}
+
+
+def register_documents() -> None:
+    register_kind(
+        Kind("contact", ContactLine, _contact_documents, ids_of(ContactLine.objects), whole=True)
+    )
+    register_kind(
+        Kind(
+            "disclaimer", Disclaimer, _disclaimer_documents, ids_of(Disclaimer.objects), whole=True
+        )
+    )
+    register_kind(
+        Kind("reviewer", Reviewer, _reviewer_documents, ids_of(Reviewer.objects.with_reviews()))
+    )
+    affects(ContactLine, lambda line: {"contact": None})
+    # A disclaimer is shown with articles: every article's documents are rebuilt (they are
+    # few and rarely edited; see docs/architecture.md).
+    affects(Disclaimer, lambda disclaimer: {"disclaimer": None, "article": None})
+    affects(Reviewer, _reviewer_affects)
+    affects(TranslationState, _about)
+    affects(MedicalReview, lambda review: {**_about(review), "reviewer": {review.reviewer_id}})
+
+
+def _reviewer_affects(reviewer: Reviewer) -> dict:
+    """A reviewer's own row, and whatever shows the reviews they signed."""
+    marks: dict = {"reviewer": {reviewer.pk}}
+    for review in MedicalReview.objects.filter(reviewer_id=reviewer.pk).only(
+        "content_type_id", "object_id"
+    ):
+        merge_marks(marks, _about(review))
+    return marks

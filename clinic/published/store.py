@@ -1,0 +1,350 @@
+"""Writing the read model: documents rebuilt in the transaction of the change that affects them.
+
+Apps say which *kinds* of documents exist (:func:`register_kind`: how to build
+the documents of some objects of a kind, in every language) and which model
+changes affect which documents (:func:`affects`). Saves, deletes and
+many-to-many changes of those models mark the affected documents; they are
+rebuilt at once, or, inside :func:`documents_deferred` (entered by
+:func:`clinic.content.bulk_write`, so by every save through the one write path
+and by every import), once when the block ends, still inside the transaction.
+
+A rebuild compares each new document with the stored one and writes only what
+differs; each difference moves the *tags* of what it changes (see
+:func:`tags_of_change`), numbered by :class:`~clinic.published.models.Sequence`,
+so cached responses that depend on them stop being served
+(:mod:`clinic.published.freshness`).
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from clinic.published.models import Document, Sequence, Tag
+
+#: Every column a builder fills; a document changed when one of them differs.
+COLUMNS = (
+    "visible",
+    "slug",
+    "public_from",
+    "updated_at",
+    "sort_title",
+    "position",
+    "topic_ids",
+    "list_json",
+    "detail_json",
+    "current",
+    "stale",
+    "missing",
+)
+#: Columns whose change moves an object into or out of lists (filters, order by date).
+MEMBERSHIP = ("visible", "public_from", "topic_ids")
+COMPLETENESS = ("visible", "public_from", "current", "stale", "missing")
+#: Every cached response depends on this tag: moved by a full rebuild.
+EVERYTHING = "*"
+BATCH = 500
+#: Past this many changed documents, a change moves :data:`EVERYTHING` instead of each tag.
+MANY = 2000
+
+#: Object ids marked as affected, by kind (``None``: all); ``None`` outside a deferred block.
+_pending: ContextVar[dict[str, set[int] | None] | None] = ContextVar("pending", default=None)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of document.
+
+    ``build(ids)`` yields unsaved :class:`Document` rows (every column of
+    :data:`COLUMNS` but ``visible``) for each public object among ``ids``
+    (``None``: every object) and each language; an object it yields nothing for
+    is not public. ``ids()``: every object that may be public. ``whole``: the
+    kind is always rebuilt as a whole (short unpaginated lists, whose positions
+    depend on each other).
+    """
+
+    name: str
+    model: type[models.Model]
+    build: Callable[[list[int] | None], Iterable[Document]]
+    #: Ids of every object that may have a document now (a full rebuild builds these).
+    ids: Callable[[], Iterable[int]]
+    whole: bool = False
+
+
+_kinds: dict[str, Kind] = {}
+#: Model → functions from a changed instance to the affected ``{kind: ids or None}``.
+_effects: dict[type[models.Model], list[Callable[[models.Model], dict]]] = defaultdict(list)
+
+
+def register_kind(kind: Kind) -> None:
+    _kinds[kind.name] = kind
+
+
+def kinds() -> tuple[Kind, ...]:
+    return tuple(_kinds.values())
+
+
+def kind_of(model: type[models.Model]) -> str | None:
+    """The kind of document of ``model``'s objects, if they have documents."""
+    return next((kind.name for kind in _kinds.values() if kind.model is model), None)
+
+
+def affects(model: type[models.Model], effect: Callable[[models.Model], dict]) -> None:
+    """Say that a save or delete of ``model`` affects the documents ``effect(instance)`` names.
+
+    ``effect`` returns ``{kind: ids}``, ids ``None`` for every object of the kind.
+    """
+    _effects[model].append(effect)
+    uid = f"published-{model._meta.label_lower}"
+    post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+def affected_by(instance: models.Model) -> dict[str, set[int] | None]:
+    """The documents a change of ``instance`` affects, by kind."""
+    marked: dict[str, set[int] | None] = {}
+    for effect in _effects.get(type(instance)._meta.concrete_model, ()):
+        merge_marks(marked, effect(instance))
+    return marked
+
+
+def merge_marks(into: dict[str, set[int] | None], marks: dict) -> None:
+    for name, ids in marks.items():
+        if name in into and into[name] is None:
+            continue
+        if ids is None:
+            into[name] = None
+        else:
+            into.setdefault(name, set()).update(ids)
+
+
+def mark(marks: dict) -> None:
+    """Rebuild the documents ``marks`` names: now, or at the end of the deferred block."""
+    if not marks:
+        return
+    pending = _pending.get()
+    if pending is None:
+        documents_refresh(marks)
+    else:
+        merge_marks(pending, marks)
+
+
+@contextmanager
+def documents_deferred() -> Iterator[None]:
+    """Rebuild the documents marked inside once, when the block ends (nested: the outermost).
+
+    Use it inside the transaction of the writes: if the block raises, nothing is rebuilt.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[str, set[int] | None] = {}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    documents_refresh(pending)
+
+
+def documents_refresh(
+    marks: dict,
+    *,
+    languages: Iterable[str] | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[tuple[Document | None, Document]]:
+    """Rebuild the documents of ``marks`` (``{kind: ids or None}``); the changes, (old, new).
+
+    ``languages``: only the documents in those. ``dry_run``: compare, write nothing.
+    ``progress(kind, done, total)`` is called after each batch.
+    """
+    changes = []
+    with transaction.atomic():
+        for name, ids in marks.items():
+            kind = _kinds[name]
+            batches = list(_batches(kind, None if kind.whole else ids))
+            total = sum(len(batch or ()) for batch in batches)
+            done = 0
+            for batch in batches:
+                changes += _write(kind, batch, languages=languages, dry_run=dry_run)
+                done += len(batch or ())
+                if progress:
+                    progress(name, done, total)
+        if dry_run:
+            return changes
+        if len(changes) > MANY:  # a rebuild: every cached response, rather than each one
+            tags_move([EVERYTHING])
+        else:
+            tags_move(tag for old, new in changes for tag in tags_of_change(old, new))
+    return changes
+
+
+def _batches(kind: Kind, ids: set[int] | None) -> Iterator[list[int] | None]:
+    if ids is None and kind.whole:
+        yield None
+        return
+    if ids is None:
+        ids = _all_ids(kind)
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH):
+        yield ordered[start : start + BATCH]
+
+
+def _all_ids(kind: Kind) -> set[int]:
+    """Every object of ``kind`` that has a document, and every object that may get one."""
+    stored = Document.objects.filter(kind=kind.name, visible=True).values_list("object_id")
+    return {pk for (pk,) in stored} | set(kind.ids())
+
+
+def _write(
+    kind: Kind, ids: list[int] | None, *, languages=None, dry_run: bool = False
+) -> list[tuple[Document | None, Document]]:
+    """Store the documents of ``ids`` as built now; the (old, new) pairs that changed."""
+    built = {
+        (row.object_id, row.language): row
+        for row in kind.build(ids)
+        if languages is None or row.language in languages
+    }
+    stored_rows = Document.objects.filter(kind=kind.name)
+    if ids is not None:
+        stored_rows = stored_rows.filter(object_id__in=ids)
+    if languages is not None:
+        stored_rows = stored_rows.filter(language__in=list(languages))
+    stored = {(row.object_id, row.language): row for row in stored_rows}
+    now = timezone.now()
+    created, updated, changes = [], [], []
+    for key, new in built.items():
+        new.kind, new.visible, new.changed_at = kind.name, True, now
+        old = stored.get(key)
+        if old is None:
+            created.append(new)
+            changes.append((None, new))
+        elif _values(old) != _values(new):
+            new.pk = old.pk
+            updated.append(new)
+            changes.append((old, new))
+    for key, old in stored.items():
+        if key not in built and old.visible:
+            tombstone = Document(
+                pk=old.pk, kind=old.kind, object_id=old.object_id, language=old.language
+            )
+            tombstone.visible, tombstone.changed_at = False, now
+            updated.append(tombstone)
+            changes.append((old, tombstone))
+    if dry_run:
+        return changes
+    Document.objects.bulk_create(created, batch_size=BATCH)
+    Document.objects.bulk_update(updated, [*COLUMNS, "changed_at"], batch_size=100)
+    return changes
+
+
+def _values(row: Document) -> tuple:
+    return tuple(getattr(row, column) for column in COLUMNS)
+
+
+def tags_of_change(old: Document | None, new: Document) -> Iterator[str]:
+    """The tags a changed document moves.
+
+    ``kind:id:language`` (its detail, and lists it is on), ``kind:language``
+    (every list of the kind in that language whose content or order may change:
+    searches, ordering by title or date of change, unpaginated lists),
+    ``kind:set`` (which objects lists show: visibility, publication date,
+    topics), ``slug:kind:<hash>`` for each slug that starts or stops leading to
+    it, and ``completeness``.
+    """
+    prefix = f"{new.kind}:"
+    yield f"{prefix}{new.object_id}:{new.language}"
+    yield f"{prefix}{new.language}"
+    if old is None or any(getattr(old, name) != getattr(new, name) for name in MEMBERSHIP):
+        yield f"{prefix}set"
+        slugs = {old.slug if old else "", new.slug}
+    else:
+        slugs = {old.slug, new.slug} if old.slug != new.slug else set()
+    for slug in slugs - {""}:
+        yield slug_tag(new.kind, slug)
+    if old is None or any(getattr(old, name) != getattr(new, name) for name in COMPLETENESS):
+        yield "completeness"
+
+
+def slug_tag(kind: str, slug: str) -> str:
+    return f"slug:{kind}:{hashlib.sha256(slug.encode()).hexdigest()[:16]}"
+
+
+def tags_move(names: Iterable[str]) -> int | None:
+    """Number a change and record it against ``names``; the change's number."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return None
+    Sequence.objects.get_or_create(pk=1)
+    Sequence.objects.filter(pk=1).update(value=F("value") + 1)  # locks the row until commit
+    seq = Sequence.objects.values_list("value", flat=True).get(pk=1)
+    now = timezone.now()
+    Tag.objects.bulk_create(
+        [Tag(name=name, seq=seq, changed_at=now) for name in names],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["seq", "changed_at"],
+        batch_size=BATCH,
+    )
+    from clinic.published.freshness import clock
+
+    clock.expect_change()
+    return seq
+
+
+def _changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        mark(affected_by(instance))
+
+
+def _relation_changed(sender, instance, action: str, reverse: bool, model, pk_set, **kwargs):
+    """A many-to-many change is a change of the objects on its declaring side."""
+    if action == "pre_clear" and reverse:
+        # The signal does not say what a clear() removes: remember it now.
+        through_field = _declaring_field(sender, model)
+        related = sender.objects.filter(**{_other_field(sender, through_field): instance.pk})
+        _cleared[id(instance)] = set(related.values_list(through_field, flat=True))
+        return
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        mark(affected_by(instance))
+        return
+    changed = set(pk_set or ()) | _cleared.pop(id(instance), set())
+    marks: dict = {}
+    for pk in changed:
+        merge_marks(marks, affected_by(model(pk=pk)))
+    mark(marks)
+
+
+_cleared: dict[int, set[int]] = {}
+
+
+def _declaring_field(through: type[models.Model], model: type[models.Model]) -> str:
+    """The column of ``through`` that points to ``model`` (the declaring side)."""
+    return next(
+        field.attname
+        for field in through._meta.get_fields()
+        if getattr(field, "related_model", None) is model
+    )
+
+
+def _other_field(through: type[models.Model], declaring: str) -> str:
+    return next(
+        field.attname
+        for field in through._meta.get_fields()
+        if getattr(field, "attname", None) not in (declaring, "id") and hasattr(field, "attname")
+    )
+
+
+def watch_relation(through: type[models.Model]) -> None:
+    """Mark the declaring side's documents when rows of a many-to-many ``through`` change."""
+    uid = through._meta.label_lower
+    m2m_changed.connect(_relation_changed, sender=through, dispatch_uid=f"published-m2m-{uid}")
