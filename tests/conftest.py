@@ -34,8 +34,7 @@ def _plain_http(settings):
 def _no_response_cache(request, settings):
     """Tests see the uncached API unless they ask for ``response_cache`` (or ``count_cache``).
 
-    Content changes bump the content version when their transaction commits,
-    which a test's wrapping transaction never does.
+    (Entries are checked against the changes in the test's own transaction.)
     """
     if "response_cache" not in request.fixturenames:
         settings.API_RESPONSE_CACHE_SECONDS = 0
@@ -51,16 +50,19 @@ def response_cache(settings):
 
 @pytest.fixture
 def count_cache(settings):
-    """List totals cached per content version; responses are not."""
+    """List totals cached until what they count changes; responses are not."""
     settings.API_COUNT_CACHE_SECONDS = 300
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Throttling history and the content version live in the cache: start clean."""
+    """Throttling history and cached responses live in the cache: start clean."""
     from django.core.cache import cache
 
+    from clinic.published.freshness import clock
+
     cache.clear()
+    clock.reset()  # each test's database starts from the first change again
     yield
     cache.clear()
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 
 from clinic.published.freshness import clock
 
@@ -41,24 +42,31 @@ def request_key(prefix: str, request, ignore: frozenset[str] = frozenset()) -> s
 
 
 def current_entry(key: str):
-    """The cached entry under ``key`` if what it holds is still current, else ``None``."""
+    """The cached entry under ``key`` if what it holds is still current, else ``None``.
+
+    Current: none of its tags moved since it was kept, and no scheduled object
+    went live since (``until``).
+    """
+    clock.now()
     entry = cache.get(key)
     if entry is None or not clock.current(entry["seq"], entry["tags"]):
+        return None
+    if entry["until"] is not None and timezone.now() >= entry["until"]:
         return None
     return entry
 
 
 def keep(key: str, value: dict, *, seq: int, tags: Iterable[str], seconds: int) -> None:
     """Cache ``value`` under ``key``, as of change ``seq``, depending on ``tags``."""
-    entry = {**value, "seq": seq, "tags": tuple(tags)}
+    entry = {**value, "seq": seq, "tags": tuple(tags), "until": clock.next_live}
     cache.set(key, entry, timeout=clock.seconds_left(seconds))
 
 
 def lookup(request) -> tuple[str, int, HttpResponse | None]:
     """The key of ``request``, the change it is served as of, and the cached response."""
-    seq = clock.now()
     key = request_key("api-response", request)
     entry = current_entry(key)
+    seq = clock.seq
     if entry is None:
         return key, seq, None
     response = HttpResponse(entry["content"], status=entry["status"])

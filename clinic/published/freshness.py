@@ -66,12 +66,27 @@ class Clock:
             )
         else:
             moved = list(Tag.objects.filter(seq__gt=self.seq).values_list("name", "seq"))
+            if not moved and self._went_back():
+                return
             for name, seq in moved:
                 self.moved[name] = seq
                 self.seq = max(self.seq, seq)
                 if name in ("article:set", EVERYTHING):
                     self._schedule_known = False
         self.checked = time.monotonic()
+
+    def _went_back(self) -> bool:
+        """Whether the database's changes are behind ours (a new or restored database): start over.
+
+        (After restoring a backup, clear the cache too: see docs/operations.md.)
+        """
+        value = Sequence.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+        if value >= self.seq:
+            return False
+        self.reset()
+        self.seq = self.base = value
+        self.checked = time.monotonic()
+        return True
 
     def _load_schedule(self) -> None:
         self.next_live = (

@@ -300,7 +300,13 @@ def tags_move(names: Iterable[str]) -> int | None:
 
 
 def _changed(sender, instance, raw: bool = False, **kwargs) -> None:
-    if not raw:
+    """A save or delete: mark what it affects.
+
+    Raw saves (fixtures being loaded, whose other rows may not be there yet) are
+    left to ``published_rebuild``, unless a deferred block is open (a revision
+    restored inside the write path), which rebuilds once all rows are written.
+    """
+    if not raw or _pending.get() is not None:
         mark(affected_by(instance))
 
 
