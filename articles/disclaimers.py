@@ -3,7 +3,7 @@
 from django.db import models
 
 from articles.models import Article
-from clinic.models import Disclaimer
+from clinic.models import Disclaimer, disclaimers_shown
 
 
 def disclaimers_for(article: Article) -> models.QuerySet[Disclaimer]:
@@ -28,9 +28,11 @@ def shown_with(disclaimers: list[Disclaimer], article: Article) -> list[Disclaim
 
     In the same order as :func:`disclaimers_for`, each once.
     """
-    chosen = {}
-    for disclaimer in disclaimers:
-        applies = disclaimer.applies_to == Disclaimer.AppliesTo.ARTICLES
-        if applies or disclaimer.linked_article == article.pk:
-            chosen.setdefault(disclaimer.pk, disclaimer)
-    return list(chosen.values())
+    by_pk = {disclaimer.pk: disclaimer for disclaimer in disclaimers}
+    every = [(d.pk, d.applies_to == Disclaimer.AppliesTo.ARTICLES) for d in by_pk.values()]
+    return [by_pk[pk] for pk in disclaimers_shown(every, own_disclaimers(disclaimers, article.pk))]
+
+
+def own_disclaimers(disclaimers: list[Disclaimer], article_pk: int) -> set[int]:
+    """Of rows from :func:`disclaimers_for_articles`, the ids linked to one article."""
+    return {d.pk for d in disclaimers if d.linked_article == article_pk}

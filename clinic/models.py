@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -107,3 +109,9 @@ class Disclaimer(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def disclaimers_shown(disclaimers: Iterable[tuple[int, bool]], own: set[int]) -> list[int]:
+    """Which disclaimers an article shows: of ``(id, applies to every article?)`` in their
+    order, those for every article and the article's ``own``."""
+    return [pk for pk, for_every_article in disclaimers if for_every_article or pk in own]

@@ -88,3 +88,15 @@ def api(client):
 
     client.get_json = get_json
     return client
+
+
+@pytest.fixture
+def warm(api, settings):
+    """A process that served a request already: what it loads once (the number of the last
+    change, the topics and disclaimers) is loaded, and it asks again only after a minute."""
+    settings.API_FRESHNESS_SECONDS = 60
+
+    def warm_up(language: str) -> None:
+        api.get_json("/api/v1/articles/", lang=language)
+
+    return warm_up

@@ -1,12 +1,15 @@
 """Articles and topics in the read model, rendered by the API's own serializers.
 
-Topics and disclaimers are stored inside the documents of the articles that
-show them, as the API serves them; a change of a topic or a disclaimer
-rebuilds those articles' documents in the same transaction (see
+An article's documents hold placeholders where its topics and disclaimers go,
+and their ids; reads join in the topics' and disclaimers' own documents
+(:mod:`clinic.api.published`), so a change of a topic or a disclaimer rebuilds
+only its own documents, however many articles show it (see
 docs/architecture.md, "The published read model").
 """
 
 from collections.abc import Iterator
+
+from django.utils import translation
 
 from articles.api.serializers import (
     ArticleDetailSerializer,
@@ -14,10 +17,19 @@ from articles.api.serializers import (
     TopicSerializer,
     published_slugs,
 )
-from articles.disclaimers import disclaimers_for_articles, shown_with
+from articles.disclaimers import disclaimers_for_articles, own_disclaimers
 from articles.models import Article, Reference, Topic
 from articles.querysets import load_topics
-from clinic.api.documents import completeness_counts, ids_of, list_documents, rendered_in
+from clinic.api.documents import (
+    DISCLAIMERS,
+    TOPICS,
+    completeness_counts,
+    ids_column,
+    ids_of,
+    list_documents,
+    render,
+    serving_context,
+)
 from clinic.i18n.fallback import localize
 from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.registry import localized
@@ -42,19 +54,20 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
     disclaimers = list(disclaimers_for_articles([article.pk for article in articles]))
     attach_reviews(articles)
     attach_states([*articles, *topics, *disclaimers, *loaded_reviewers(articles)])
+    contexts = {language: serving_context(language) for language in language_codes()}
+    listed = {code: ArticleListSerializer(context=context) for code, context in contexts.items()}
+    detailed = {
+        code: ArticleDetailSerializer(context=context) for code, context in contexts.items()
+    }
     for article in articles:
-        shown = shown_with(disclaimers, article)
         slugs = published_slugs(article)
-        topic_ids = "".join(f"|{topic.pk}" for topic in article.topic_list)
-        for language in language_codes():
-
-            def detail(context, article=article, shown=shown):
-                context = {**context, "disclaimers": shown}
-                return ArticleDetailSerializer(article, context=context).data
-
-            def listed(context, article=article):
-                return ArticleListSerializer(article, context=context).data
-
+        for language, context in contexts.items():
+            context["disclaimers"] = []  # joined in at read time
+            with translation.override(language):
+                listing = listed[language].to_representation(article)
+                detail = detailed[language].to_representation(article)
+            listing["topics"] = detail["topics"] = TOPICS
+            detail["disclaimers"] = DISCLAIMERS
             yield Document(
                 kind="article",
                 object_id=article.pk,
@@ -63,9 +76,10 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
                 public_from=article.published_at,
                 updated_at=article.updated_at,
                 sort_title=localize(article, language).values["title"],
-                topic_ids=f"{topic_ids}|" if topic_ids else "",
-                list_json=rendered_in(language, listed),
-                detail_json=rendered_in(language, detail),
+                topic_ids=ids_column(topic.pk for topic in article.topic_list),
+                disclaimer_ids=ids_column(own_disclaimers(disclaimers, article.pk)),
+                list_json=render(listing).decode(),
+                detail_json=render(detail).decode(),
                 **completeness_counts(article, language),
             )
 
@@ -80,22 +94,11 @@ def topic_documents(ids: list[int] | None) -> Iterator[Document]:
         yield row
 
 
-def _articles_with_topic(topic: Topic) -> dict:
-    return {
-        "topic": None,
-        "article": set(
-            Article.topics.through.objects.filter(topic_id=topic.pk).values_list(
-                "article_id", flat=True
-            )
-        ),
-    }
-
-
 def register_documents() -> None:
     register_kind(Kind("topic", Topic, topic_documents, ids_of(Topic.objects), whole=True))
     register_kind(Kind("article", Article, article_documents, ids_of(published_articles())))
     affects(Article, lambda article: {"article": {article.pk}})
-    affects(Topic, _articles_with_topic)
+    affects(Topic, lambda topic: {"topic": None})
     affects(Reference, lambda ref: {"article": {ref.article_id}})
     watch_relation(Article.topics.through)
     watch_relation(Article.disclaimers.through)

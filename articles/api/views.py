@@ -96,15 +96,23 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         row = (
             articles_in(language)
             .filter(object_id=owner, visible=True)
-            .values_list("detail_json", "changed_at", "public_from")
+            .values_list("detail_json", "topic_ids", "disclaimer_ids", "changed_at", "public_from")
             .first()
         )
         if row is None:
             raise Http404
-        document, changed_at, public_from = row
-        self.cache_tags = (f"article:{owner}:{language}", slug_tag("article", slug))
-        self.last_modified = published.last_modified(changed_at, public_from)
-        return published.json_response(document.encode(), request)
+        document, topic_ids, disclaimer_ids, changed_at, public_from = row
+        body = published.joined(document, topic_ids, disclaimer_ids, language)
+        self.cache_tags = (
+            f"article:{owner}:{language}",
+            slug_tag("article", slug),
+            f"disclaimer:{language}",
+            *published.topic_tags(topic_ids, language),
+        )
+        self.last_modified = published.last_modified(
+            changed_at, public_from, published.shared(language).changed_at
+        )
+        return published.json_response(body, request)
 
     def list(self, request, *args, **kwargs):
         filters = self.filterset_class(
@@ -123,7 +131,7 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         rows = articles_in(language).filter(condition).order_by(*ORDERINGS[ordering])
         totals = self._totals(request, language, lambda: Q(condition), tags)
         page = self.paginator.paginate_queryset(
-            rows.values_list("object_id", "list_json"), request, self, totals=totals
+            rows.values_list("object_id", "list_json", "topic_ids"), request, self, totals=totals
         )
         return self._page(request, language, page, tags, totals)
 
@@ -168,18 +176,29 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         page_ids = self.paginator.paginate_queryset(
             matching.values_list("pk", flat=True), self.request, self, totals=totals
         )
-        documents = dict(
-            articles_in(language)
+        documents = {
+            pk: (pk, document, topic_ids)
+            for pk, document, topic_ids in articles_in(language)
             .filter(object_id__in=list(page_ids))
-            .values_list("object_id", "list_json")
-        )
-        page = [(pk, documents[pk]) for pk in page_ids if pk in documents]
+            .values_list("object_id", "list_json", "topic_ids")
+        }
+        page = [documents[pk] for pk in page_ids if pk in documents]
         return self._page(self.request, language, page, tags, totals)
 
     def _page(self, request, language: str, page, tags: "list[str]", totals: Totals):
-        body = self.paginator.page_body([document.encode() for _pk, document in page])
-        self.cache_tags = (*tags, *(f"article:{pk}:{language}" for pk, _document in page))
-        self.last_modified = totals.figures[1]
+        body = self.paginator.page_body(
+            [
+                published.joined(document, topic_ids, None, language)
+                for _pk, document, topic_ids in page
+            ]
+        )
+        topics = published.shared(language)
+        self.cache_tags = (
+            *tags,
+            *(f"article:{pk}:{language}" for pk, _document, _topics in page),
+            *{tag for _pk, _document, ids in page for tag in published.topic_tags(ids, language)},
+        )
+        self.last_modified = published.last_modified(totals.figures[1], topics.changed_at)
         return published.json_response(body, request)
 
 

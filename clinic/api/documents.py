@@ -24,6 +24,12 @@ from clinic.published.models import Document
 from clinic.published.store import Kind, affected_by, affects, merge_marks, register_kind
 from clinic.reviews.models import MedicalReview, Reviewer
 
+#: Where an article's topics and disclaimers go in its stored documents (joined in at
+#: read time: :func:`clinic.api.published.joined`). Quotes in text are escaped, so
+#: ``"topics":"<U+2063>topics"`` can only be found where a placeholder stands.
+TOPICS = "\u2063topics"
+DISCLAIMERS = "\u2063disclaimers"
+
 #: The host of the stand-in request documents are rendered with (``.invalid`` is reserved).
 PLACEHOLDER_HOST = "published-document.invalid"
 PLACEHOLDER_ORIGIN = f"http://{PLACEHOLDER_HOST}"
@@ -53,15 +59,30 @@ def for_request(body: bytes, request) -> bytes:
     return body.replace(PLACEHOLDER_HOST.encode(), host.encode())
 
 
+def ids_column(ids) -> str:
+    """Ids as stored for reads to match one: ``|3|7|`` ("" for none)."""
+    ids = list(ids)
+    return "".join(f"|{pk}" for pk in ids) + "|" if ids else ""
+
+
+def parse_ids(column: str) -> list[int]:
+    return [int(pk) for pk in column.strip("|").split("|")] if column else []
+
+
 def completeness_counts(obj, language: str) -> dict[str, int]:
     """``current``, ``stale`` and ``missing`` fields of ``obj`` in ``language`` (states loaded)."""
     counts = Counter(field_statuses(obj, language).values())
     return {"current": counts["current"], "stale": counts["stale"], "missing": counts["missing"]}
 
 
+def serving_context(language: str) -> dict:
+    """A serializer context as the API's views give, for a response in ``language``."""
+    return {"request": placeholder_request(), "language": language}
+
+
 def rendered_in(language: str, render_one) -> str:
     with translation.override(language):
-        return render(render_one({"request": placeholder_request(), "language": language})).decode()
+        return render(render_one(serving_context(language))).decode()
 
 
 def list_documents(kind: str, objects: list, serializer_class, arrange=None) -> Iterator[Document]:
@@ -138,9 +159,8 @@ def register_documents() -> None:
         Kind("reviewer", Reviewer, _reviewer_documents, ids_of(Reviewer.objects.with_reviews()))
     )
     affects(ContactLine, lambda line: {"contact": None})
-    # A disclaimer is shown with articles: every article's documents are rebuilt (they are
-    # few and rarely edited; see docs/architecture.md).
-    affects(Disclaimer, lambda disclaimer: {"disclaimer": None, "article": None})
+    # Shown with articles too, but joined in when they are read: no article is rebuilt.
+    affects(Disclaimer, lambda disclaimer: {"disclaimer": None})
     affects(Reviewer, _reviewer_affects)
     affects(TranslationState, _about)
     affects(MedicalReview, lambda review: {**_about(review), "reviewer": {review.reviewer_id}})

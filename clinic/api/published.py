@@ -3,19 +3,26 @@
 Visibility was worked out when the documents were written; what is left for
 reads is the time (:func:`live`: a scheduled article is visible from its
 ``public_from``), the request's host in absolute URLs
-(:func:`clinic.api.documents.for_request`) and putting documents together.
+(:func:`clinic.api.documents.for_request`) and putting documents together:
+the topics and disclaimers of an article are joined in from their own
+documents (:func:`joined`), kept per process and language and reloaded when
+one of them changes (:class:`Shared`).
 """
 
+import json
+import threading
 from datetime import datetime
 
 from django.db.models import Max, Q, Sum
 from django.http import HttpResponse
 from django.utils import timezone
 
-from clinic.api.documents import for_request
+from clinic.api.documents import DISCLAIMERS, TOPICS, for_request, parse_ids
 from clinic.i18n.completeness import Completeness
 from clinic.i18n.languages import language_codes
 from clinic.i18n.registry import api_name, translatable_models
+from clinic.models import Disclaimer, disclaimers_shown
+from clinic.published.freshness import clock
 from clinic.published.models import Document
 from clinic.published.store import kind_of
 
@@ -79,3 +86,81 @@ def completeness() -> tuple[dict[str, dict[str, dict]], datetime | None]:
         for code in language_codes()
     }
     return figures, last_modified(*changed)
+
+
+class Shared:
+    """Topics and disclaimers of one language, as joined into articles: one query to load.
+
+    Reloaded when the database says one of them changed (at most
+    ``API_FRESHNESS_SECONDS`` after another process's change, at once after
+    this process's own).
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.tags = (f"topic:{language}", f"disclaimer:{language}")
+        self.seq: int | None = None
+
+    def current(self) -> "Shared":
+        seq = clock.now()
+        fresh = self.seq is not None and self.generation == clock.generation
+        if not fresh or not clock.current(self.seq, self.tags):
+            self._load(seq)
+        return self
+
+    def _load(self, seq: int) -> None:
+        rows = Document.objects.filter(
+            kind__in=("topic", "disclaimer"), language=self.language
+        ).order_by("position", "object_id")
+        topics, disclaimers, changed = {}, [], []
+        for kind, pk, visible, document, changed_at in rows.values_list(
+            "kind", "object_id", "visible", "list_json", "changed_at"
+        ):
+            changed.append(changed_at)
+            if not visible:
+                continue
+            if kind == "topic":
+                topics[pk] = document.encode()
+            else:
+                every = json.loads(document)["applies_to"] == Disclaimer.AppliesTo.ARTICLES
+                disclaimers.append((pk, every, document.encode()))
+        self.topics, self.disclaimers = topics, disclaimers
+        self.changed_at = max(changed, default=None)
+        self.seq, self.generation = seq, clock.generation
+
+
+_shared: dict[str, Shared] = {}
+_shared_lock = threading.Lock()
+
+
+def shared(language: str) -> Shared:
+    """The topics and disclaimers in ``language``, current."""
+    with _shared_lock:
+        found = _shared.get(language) or _shared.setdefault(language, Shared(language))
+    return found.current()
+
+
+def joined(document: str, topic_ids: str, disclaimer_ids: str | None, language: str) -> bytes:
+    """An article's stored document with its topics (and disclaimers, for a detail) in place."""
+    parts = shared(language)
+    body = document.encode()
+    topics = b",".join(parts.topics[pk] for pk in parse_ids(topic_ids) if pk in parts.topics)
+    body = body.replace(_placeholder("topics", TOPICS), b'"topics":[' + topics + b"]", 1)
+    if disclaimer_ids is not None:
+        by_pk = {pk: document for pk, _every, document in parts.disclaimers}
+        every = ((pk, every) for pk, every, _document in parts.disclaimers)
+        chosen = disclaimers_shown(every, set(parse_ids(disclaimer_ids)))
+        listed = b",".join(by_pk[pk] for pk in chosen)
+        body = body.replace(
+            _placeholder("disclaimers", DISCLAIMERS), b'"disclaimers":[' + listed + b"]", 1
+        )
+    return body
+
+
+def topic_tags(topic_ids: str, language: str) -> list[str]:
+    """The tags of the topics joined into an article (a cached response depends on them)."""
+    return [f"topic:{pk}:{language}" for pk in parse_ids(topic_ids)]
+
+
+def _placeholder(key: str, value: str) -> bytes:
+    return f'"{key}":"{value}"'.encode()

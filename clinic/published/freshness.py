@@ -29,9 +29,12 @@ class Clock:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        #: Moves on at each reset: what was loaded before cannot be checked any more.
+        self.generation = 0
         self.reset()
 
     def reset(self) -> None:
+        self.generation += 1
         #: The number of the last change known (None: not looked yet).
         self.seq: int | None = None
         #: Moved tags known, with the number of their last move, from ``base`` on.

@@ -25,8 +25,10 @@ class Document(models.Model):
     sort_title = models.TextField(blank=True, default="")
     #: Place in an unpaginated list served in this language.
     position = models.IntegerField(default=0)
-    #: Ids of the object's topics, as ``|3|7|`` (topic filter).
+    #: Ids of the object's topics, as ``|3|7|`` (topic filter; joined in at read time).
     topic_ids = models.CharField(max_length=1000, blank=True, default="")
+    #: Ids of the disclaimers linked to the object itself, as ``|4|`` (joined in at read time).
+    disclaimer_ids = models.CharField(max_length=1000, blank=True, default="")
     #: The JSON served in lists (and for objects without a detail, everywhere).
     list_json = models.TextField(blank=True, default="")
     #: The JSON of the detail ("" for kinds without one).

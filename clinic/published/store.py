@@ -38,6 +38,7 @@ COLUMNS = (
     "sort_title",
     "position",
     "topic_ids",
+    "disclaimer_ids",
     "list_json",
     "detail_json",
     "current",

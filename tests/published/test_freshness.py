@@ -92,15 +92,16 @@ def test_a_change_by_another_process_is_served_within_the_bound_with_cache_write
     assert fresh.json()["title"] == "After"
 
 
-def test_detail_costs_at_most_two_queries(api, django_assert_max_num_queries):
+def test_detail_costs_at_most_two_queries(api, warm, django_assert_max_num_queries):
     article = ArticleFactory(topics=[TopicFactory(), TopicFactory()])
+    warm("uk")
     with django_assert_max_num_queries(2):
         assert api.get_json(detail(article), lang="uk").status_code == 200
 
 
 @pytest.mark.parametrize("params", [{}, {"topic": "stem-cells"}, {"ordering": "title"}])
 def test_a_list_page_costs_two_queries_and_the_cached_count(
-    api, count_cache, django_assert_max_num_queries, params
+    api, count_cache, warm, django_assert_max_num_queries, params
 ):
     topic = TopicFactory(name_en="Stem cells")
     for _ in range(25):
