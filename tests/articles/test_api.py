@@ -1,9 +1,8 @@
 """The article endpoints: visibility, field-level fallback, lookup, filters, shapes, cost."""
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import unquote
-
 from unittest import mock
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
