@@ -16,13 +16,14 @@ so cached responses that depend on them stop being served
 """
 
 import hashlib
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -154,37 +155,85 @@ def documents_deferred() -> Iterator[None]:
     documents_refresh(pending)
 
 
-def documents_refresh(
-    marks: dict,
-    *,
-    languages: Iterable[str] | None = None,
-    dry_run: bool = False,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> list[tuple[Document | None, Document]]:
-    """Rebuild the documents of ``marks`` (``{kind: ids or None}``); the changes, (old, new).
+def documents_refresh(marks: dict) -> list[tuple[Document | None, Document]]:
+    """Rebuild the documents of ``marks`` (``{kind: ids or None}``) in the current transaction.
 
-    ``languages``: only the documents in those. ``dry_run``: compare, write nothing.
-    ``progress(kind, done, total)`` is called after each batch.
+    The changes, (old, new), have moved their tags (:func:`tags_of_change`).
     """
     changes = []
     with transaction.atomic():
         for name, ids in marks.items():
             kind = _kinds[name]
-            batches = list(_batches(kind, None if kind.whole else ids))
-            total = sum(len(batch or ()) for batch in batches)
-            done = 0
-            for batch in batches:
-                changes += _write(kind, batch, languages=languages, dry_run=dry_run)
-                done += len(batch or ())
-                if progress:
-                    progress(name, done, total)
-        if dry_run:
-            return changes
-        if len(changes) > MANY:  # a rebuild: every cached response, rather than each one
+            for batch in _batches(kind, None if kind.whole else ids):
+                changes += _write(kind, batch)
+        if len(changes) > MANY:  # every cached response, rather than each one
             tags_move([EVERYTHING])
         else:
             tags_move(tag for old, new in changes for tag in tags_of_change(old, new))
     return changes
+
+
+@dataclass
+class Rebuilt:
+    """What a rebuild (or a comparison) found: how many documents differed, the first few."""
+
+    changed: int = 0
+    examples: list = field(default_factory=list)
+
+
+def documents_rebuild(
+    names: Iterable[str],
+    *,
+    languages: Iterable[str] | None = None,
+    dry_run: bool = False,
+    jobs: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+    keep: int = 20,
+) -> Rebuilt:
+    """Rebuild every document of the kinds ``names`` (``languages``: only those), in batches.
+
+    Each batch is its own transaction (a rebuild of 100,000 articles is not one);
+    ``jobs`` processes build batches side by side (PostgreSQL, outside a
+    transaction: SQLite writes one at a time, and other processes could not see
+    the rows of an open transaction). ``dry_run``: compare, write nothing. Every
+    cached response is dropped at the end if anything changed.
+    ``progress(kind, done, total)`` is called after each batch.
+    """
+    languages = list(languages) if languages is not None else None
+    outcome = Rebuilt()
+    for name in names:
+        kind = _kinds[name]
+        batches = list(_batches(kind, None))
+        total, done = sum(len(batch or ()) for batch in batches), 0
+        tasks = [(name, batch, languages, dry_run, keep) for batch in batches]
+        for changed, examples, size in _run(tasks, jobs):
+            outcome.changed += changed
+            outcome.examples += examples[: keep - len(outcome.examples)]
+            done += size
+            if progress:
+                progress(name, done, total)
+    if outcome.changed and not dry_run:
+        with transaction.atomic():
+            tags_move([EVERYTHING])
+    return outcome
+
+
+def _run(tasks: list, jobs: int) -> Iterator[tuple[int, list, int]]:
+    alone = connection.vendor == "sqlite" or connection.in_atomic_block  # (tests: uncommitted)
+    if jobs <= 1 or len(tasks) <= 1 or alone:
+        yield from map(_rebuild_batch, tasks)
+        return
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=connections.close_all) as pool:
+        yield from pool.imap_unordered(_rebuild_batch, tasks)
+
+
+def _rebuild_batch(task) -> tuple[int, list, int]:
+    name, batch, languages, dry_run, keep = task
+    with transaction.atomic():
+        changes = _write(_kinds[name], batch, languages=languages, dry_run=dry_run)
+    return len(changes), changes[:keep], len(batch or ())
 
 
 def _batches(kind: Kind, ids: set[int] | None) -> Iterator[list[int] | None]:

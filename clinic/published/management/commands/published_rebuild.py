@@ -1,11 +1,12 @@
 """``manage.py published_rebuild``: rebuild the published read model from the content."""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.i18n.languages import language_codes
-from clinic.published.store import documents_refresh, kinds
+from clinic.published.store import documents_rebuild, kinds
 
 
 class Command(BaseCommand):
@@ -30,17 +31,24 @@ class Command(BaseCommand):
             metavar="CODE",
             help="Only the documents in this language (repeatable).",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes building side by side (PostgreSQL; default: one per CPU).",
+        )
 
     def handle(self, *args, kinds: list[str] | None, languages: list[str] | None, **options):
         self.verbosity = options["verbosity"]
-        names = selected_kinds(kinds)
-        languages = selected_languages(languages)
         started = time.monotonic()
-        changes = documents_refresh(
-            dict.fromkeys(names), languages=languages, progress=self._progress
+        outcome = documents_rebuild(
+            selected_kinds(kinds),
+            languages=selected_languages(languages),
+            jobs=options["jobs"],
+            progress=self._progress,
         )
         self.stdout.write(
-            f"{len(changes)} documents written in {time.monotonic() - started:.1f} s."
+            f"{outcome.changed} documents written in {time.monotonic() - started:.1f} s."
         )
 
     def _progress(self, kind: str, done: int, total: int) -> None:

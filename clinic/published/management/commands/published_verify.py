@@ -6,7 +6,7 @@ from clinic.published.management.commands.published_rebuild import (
     selected_kinds,
     selected_languages,
 )
-from clinic.published.store import documents_refresh
+from clinic.published.store import documents_rebuild
 
 SHOWN = 20
 
@@ -23,20 +23,21 @@ class Command(BaseCommand):
         parser.add_argument("--language", action="append", dest="languages", metavar="CODE")
 
     def handle(self, *args, kinds: list[str] | None, languages: list[str] | None, **options):
-        changes = documents_refresh(
-            dict.fromkeys(selected_kinds(kinds)),
+        outcome = documents_rebuild(
+            selected_kinds(kinds),
             languages=selected_languages(languages),
             dry_run=True,
+            keep=SHOWN,
         )
-        if not changes:
+        if not outcome.changed:
             self.stdout.write("The read model matches the content.")
             return
-        for old, new in changes[:SHOWN]:
+        for old, new in outcome.examples:
             self.stdout.write(f"- {describe(old, new)}")
-        if len(changes) > SHOWN:
-            self.stdout.write(f"- … and {len(changes) - SHOWN} more")
+        if outcome.changed > SHOWN:
+            self.stdout.write(f"- … and {outcome.changed - SHOWN} more")
         raise CommandError(
-            f"{len(changes)} documents differ from the content; run manage.py published_rebuild."
+            f"{outcome.changed} documents differ from the content; run manage.py published_rebuild."
         )
 
 
