@@ -74,19 +74,32 @@ INSTALLED_APPS = [
     "articles",
 ]
 
+# The admin, the static files and every other page.
 MIDDLEWARE = [
+    # API requests (/api/, /healthz, /readyz) leave here for API_MIDDLEWARE below.
+    "clinic.api.middleware.ApiStackMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "clinic.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+# The API (anonymous, read-only JSON and its docs): the same security headers, CORS, the
+# request language, Host validation and Content-Length, ETag/304; no sessions, CSRF,
+# authentication, messages or static files, so no cookie is ever read or set.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "clinic.security.ContentSecurityPolicyMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "clinic.api.middleware.ApiLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
