@@ -55,6 +55,10 @@ class ApiHandler(BaseHandler):
             handler = convert_exception_to_response(middleware)
         self._middleware_chain = handler
 
+    def __call__(self, request):
+        """The response of the API stack (the calling handler does the rest of ``get_response``)."""
+        return self._middleware_chain(request)
+
 
 class ApiStackMiddleware:
     """First in ``MIDDLEWARE``: hands API requests to the ``API_MIDDLEWARE`` stack.
@@ -74,7 +78,7 @@ class ApiStackMiddleware:
 
     def __call__(self, request):
         if request.path.startswith(API_PATHS):
-            return self.api._middleware_chain(request)
+            return self.api(request)
         return self.get_response(request)
 
 
