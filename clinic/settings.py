@@ -83,19 +83,32 @@ INSTALLED_APPS = [
     "articles",
 ]
 
+# The admin, the static files and every other page.
 MIDDLEWARE = [
+    # API requests (/api/, /healthz, /readyz) leave here for API_MIDDLEWARE below.
+    "clinic.api.middleware.ApiStackMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "clinic.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+# The API (anonymous, read-only JSON and its docs): the same security headers, CORS, the
+# request language, Host validation and Content-Length, ETag/304; no sessions, CSRF,
+# authentication, messages or static files, so no cookie is ever read or set.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "clinic.security.ContentSecurityPolicyMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "clinic.api.middleware.ApiLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -190,7 +203,7 @@ API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 300)
 # response can be served after a commit changed it. See clinic/published/freshness.py.
 API_FRESHNESS_SECONDS = env_float("API_FRESHNESS_SECONDS", 1.0)
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["clinic.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

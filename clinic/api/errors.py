@@ -5,7 +5,7 @@ Messages are gettext strings, so they come in the language of the request.
 
 import logging
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, status
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from clinic.i18n.languages import language_codes
+from clinic.rendering import dumps
 
 logger = logging.getLogger(__name__)
 
@@ -81,19 +82,20 @@ class ApiError(exceptions.APIException):
         self.details = details
 
 
-def json_error(status_code: int, code: str, message: str, details: object = None) -> JsonResponse:
-    return JsonResponse(
-        error_body(code, message, details),
+def json_error(status_code: int, code: str, message: str, details: object = None) -> HttpResponse:
+    """An error answered outside DRF's views (middleware, Django's 404/500 handlers)."""
+    return HttpResponse(
+        dumps(error_body(code, message, details)),
         status=status_code,
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+        content_type="application/json",
     )
 
 
-def not_found(request, exception=None) -> JsonResponse:
+def not_found(request, exception=None) -> HttpResponse:
     return json_error(status.HTTP_404_NOT_FOUND, "not_found", _("Not found."))
 
 
-def server_error(request) -> JsonResponse:
+def server_error(request) -> HttpResponse:
     return json_error(
         status.HTTP_500_INTERNAL_SERVER_ERROR,
         "server_error",

@@ -85,3 +85,14 @@ def test_throttling_is_not_bypassed_with_x_forwarded_for(api, monkeypatch):
         api.get_json("/api/v1/topics/", headers={"X-Forwarded-For": f"10.0.0.{number}"})
     response = api.get_json("/api/v1/topics/", headers={"X-Forwarded-For": "10.0.0.99"})
     assert response.status_code == 429
+
+
+def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(api, settings, monkeypatch):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+
+    def from_client(address: str) -> int:
+        return api.get_json("/api/v1/topics/", headers={"X-Forwarded-For": address}).status_code
+
+    assert [from_client("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    assert from_client("203.0.113.2") == 200
