@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.utils import translation
-from rest_framework.settings import api_settings
 
 from clinic.api.serializers import ContactLineSerializer, DisclaimerSerializer
 from clinic.i18n.languages import language_codes
@@ -22,6 +21,7 @@ from clinic.i18n.state import attach_states, field_statuses
 from clinic.models import ContactLine, Disclaimer
 from clinic.published.models import Document
 from clinic.published.store import Kind, affected_by, affects, merge_marks, register_kind
+from clinic.rendering import dumps
 from clinic.reviews.models import MedicalReview, Reviewer
 
 #: Where an article's topics and disclaimers go in its stored documents (joined in at
@@ -46,8 +46,8 @@ def placeholder_request() -> HttpRequest:
 
 
 def render(data) -> bytes:
-    """JSON exactly as the API's renderer writes it."""
-    return api_settings.DEFAULT_RENDERER_CLASSES[0]().render(data)
+    """JSON exactly as the API's renderer writes it (:func:`clinic.rendering.dumps`)."""
+    return dumps(data)
 
 
 def for_request(body: bytes, request) -> bytes:

@@ -36,7 +36,13 @@ def live(now: datetime | None = None) -> Q:
 
 
 def json_response(body: bytes, request) -> HttpResponse:
-    return HttpResponse(for_request(body, request), content_type=CONTENT_TYPE)
+    """The stored JSON for ``request``: its host in URLs, indented if it asked so
+    (``Accept: application/json; indent=2``, rendered by the API's renderer)."""
+    body = for_request(body, request)
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.get_indent(request.accepted_media_type, {}):
+        body = renderer.render(json.loads(body), request.accepted_media_type, {})
+    return HttpResponse(body, content_type=CONTENT_TYPE)
 
 
 def last_modified(*moments: datetime | None) -> datetime | None:

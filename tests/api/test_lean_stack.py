@@ -127,12 +127,12 @@ def test_other_requests_pass_the_full_stack_only(client, settings, recorded):
 
 
 def test_an_exception_in_an_api_view_is_a_json_500_without_cookies(browser, monkeypatch):
-    from clinic.api.views import DisclaimerListView
+    from clinic.api import published
 
-    def explode(self):
+    def explode(*args):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(DisclaimerListView, "get_queryset", explode)
+    monkeypatch.setattr(published, "unpaginated", explode)
     browser.raise_request_exception = False
     response = browser.get("/api/v1/disclaimers/", {"lang": "ar"})
     assert response.status_code == 500
