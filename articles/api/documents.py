@@ -38,6 +38,9 @@ from clinic.published.models import Document
 from clinic.published.store import Kind, affects, register_kind, watch_relation
 from clinic.reviews.services import attach_reviews, loaded_reviewers
 
+#: The fields of a list item, in order: the first fields of a detail.
+LIST_FIELDS = tuple(ArticleListSerializer().fields)
+
 
 def published_articles():
     """Articles published now or scheduled: those with documents (reads filter the time)."""
@@ -55,7 +58,6 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
     attach_reviews(articles)
     attach_states([*articles, *topics, *disclaimers, *loaded_reviewers(articles)])
     contexts = {language: serving_context(language) for language in language_codes()}
-    listed = {code: ArticleListSerializer(context=context) for code, context in contexts.items()}
     detailed = {
         code: ArticleDetailSerializer(context=context) for code, context in contexts.items()
     }
@@ -64,8 +66,9 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
         for language, context in contexts.items():
             context["disclaimers"] = []  # joined in at read time
             with translation.override(language):
-                listing = listed[language].to_representation(article)
                 detail = detailed[language].to_representation(article)
+            # A detail starts with the list item (ArticleDetailSerializer extends it).
+            listing = {key: detail[key] for key in LIST_FIELDS}
             listing["topics"] = detail["topics"] = TOPICS
             detail["disclaimers"] = DISCLAIMERS
             yield Document(

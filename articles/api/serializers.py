@@ -63,7 +63,18 @@ class TopicSerializer(TranslatedObjectSerializer):
 
 
 def _datetime(field: serializers.Field, value) -> str | None:
-    return None if value is None else field.to_representation(value)
+    return None if value is None else _iso_datetime(value)
+
+
+#: DRF's rendering of a date-time (in the configured time zone), memoised: an article's
+#: dates are rendered for every language and document.
+_iso_datetime = functools.lru_cache(maxsize=4096)(serializers.DateTimeField().to_representation)
+
+
+@functools.cache
+def _phase_labels() -> dict[str, object]:
+    """Phase value → its (lazy, translated when shown) label."""
+    return dict(Article.Phase.choices)
 
 
 class ArticleListSerializer(TranslatedObjectSerializer):
@@ -222,7 +233,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
                 "condition": text.values["condition"],
                 "intervention": text.values["intervention"],
                 "phase": article.phase,
-                "phase_label": str(article.get_phase_display()),
+                "phase_label": str(_phase_labels().get(article.phase, article.phase)),
                 "enrollment": article.enrollment,
                 "institution": article.institution,
                 "institution_place": article.institution_place,

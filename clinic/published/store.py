@@ -269,7 +269,7 @@ def _write(
         stored_rows = stored_rows.filter(language__in=list(languages))
     stored = {(row.object_id, row.language): row for row in stored_rows}
     now = timezone.now()
-    created, updated, changes = [], [], []
+    created, changes = [], []
     for key, new in built.items():
         new.kind, new.visible, new.changed_at = kind.name, True, now
         old = stored.get(key)
@@ -277,21 +277,23 @@ def _write(
             created.append(new)
             changes.append((None, new))
         elif _values(old) != _values(new):
-            new.pk = old.pk
-            updated.append(new)
+            created.append(new)
             changes.append((old, new))
     for key, old in stored.items():
         if key not in built and old.visible:
-            tombstone = Document(
-                pk=old.pk, kind=old.kind, object_id=old.object_id, language=old.language
-            )
+            tombstone = Document(kind=old.kind, object_id=old.object_id, language=old.language)
             tombstone.visible, tombstone.changed_at = False, now
-            updated.append(tombstone)
+            created.append(tombstone)
             changes.append((old, tombstone))
-    if dry_run:
-        return changes
-    Document.objects.bulk_create(created, batch_size=BATCH)
-    Document.objects.bulk_update(updated, [*COLUMNS, "changed_at"], batch_size=100)
+    if not dry_run:
+        # One upsert (INSERT … ON CONFLICT DO UPDATE) per batch, new and changed rows alike.
+        Document.objects.bulk_create(
+            created,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["kind", "object_id", "language"],
+            update_fields=[*COLUMNS, "changed_at"],
+        )
     return changes
 
 

@@ -39,6 +39,7 @@ from clinic.i18n.languages import language_codes
 from clinic.i18n.models import TranslationState
 from clinic.i18n.services import content_save
 from clinic.models import Disclaimer
+from clinic.published import freshness
 from tests.factories import (
     ArticleFactory,
     ContactLineFactory,
@@ -75,6 +76,9 @@ class ReadModelMachine(RuleBasedStateMachine):
         self.count = 0
 
     def teardown(self) -> None:
+        # The database goes back to before this example: its changes are numbered again
+        # from there, as after restoring a backup, when processes start afresh.
+        freshness.clock.reset()
         self.clock.stop()
         self.unthrottled.stop()
         transaction.savepoint_rollback(self.savepoint)
@@ -216,15 +220,23 @@ class ReadModelMachine(RuleBasedStateMachine):
                 served = self.client.get(url)
                 with override_settings(ROOT_URLCONF="tests.reference_urls"):
                     expected = self.client.get(url)
-                assert (served.status_code, served.content.decode()) == (
-                    expected.status_code,
-                    expected.content.decode(),
-                ), url
+                assert served.status_code == expected.status_code, url
+                assert served.content == expected.content, difference(url, served, expected)
 
     @invariant()
     def same_as_the_reference(self) -> None:
         if hasattr(self, "topics"):  # after the initial content
             self._compare()
+
+
+def difference(url: str, served, expected) -> str:
+    """Where the two bodies first differ, with some context."""
+    a, b = served.content.decode(), expected.content.decode()
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    start, end = max(0, at - 120), at + 120
+    return f"{url} at {at}:\n served:    …{a[start:end]}\n reference: …{b[start:end]}"
 
 
 @pytest.mark.django_db
