@@ -28,6 +28,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from clinic.published.freshness import EVERYTHING, clock
 from clinic.published.models import Document, Sequence, Tag
 
 #: Every column a builder fills; a document changed when one of them differs.
@@ -49,8 +50,6 @@ COLUMNS = (
 #: Columns whose change moves an object into or out of lists (filters, order by date).
 MEMBERSHIP = ("visible", "public_from", "topic_ids")
 COMPLETENESS = ("visible", "public_from", "current", "stale", "missing")
-#: Every cached response depends on this tag: moved by a full rebuild.
-EVERYTHING = "*"
 BATCH = 500
 #: Past this many changed documents, a change moves :data:`EVERYTHING` instead of each tag.
 MANY = 2000
@@ -345,8 +344,6 @@ def tags_move(names: Iterable[str]) -> int | None:
         update_fields=["seq", "changed_at"],
         batch_size=BATCH,
     )
-    from clinic.published.freshness import clock
-
     clock.expect_change()
     return seq
 
