@@ -10,6 +10,8 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bench.config import Config
 from bench.processes import (
@@ -61,12 +63,24 @@ def wrk(url: str, cfg: Config, seconds: int) -> dict:
 def verify(server: Server, paths: dict[str, str], expected: dict[str, dict]) -> None:
     """Every URL answers 200 through gunicorn, with the size measured in-process."""
     for name, path in paths.items():
-        status, body = fetch(server.url(path))
+        status, body, _content_type = fetch(server.url(path))
         if status != 200:
             raise SystemExit(f"{server.name} {name}: HTTP {status} for {path}: {body[:300]!r}")
         if len(body) != expected[name]["bytes"]:
             size = expected[name]["bytes"]
             say(f"note: {server.name} {name} is {len(body)} bytes, {size} in-process")
+
+
+@contextmanager
+def serving(servers: dict[str, Server], workers: int) -> Iterator[dict[str, Server]]:
+    """The servers started, in order; all stopped whatever happens (no gunicorn left behind)."""
+    try:
+        for server in servers.values():
+            server.start(workers)
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
 
 
 def measure(
@@ -76,20 +90,11 @@ def measure(
     facts: dict[str, dict[str, dict]],
     cfg: Config,
 ) -> tuple[dict[tuple[str, str], list[dict]], dict[str, dict]]:
-    """Start the servers, check every URL through them, run the rounds, sample worker memory.
-
-    The servers are stopped whatever happens: a failed run leaves no gunicorn behind.
-    """
-    try:
-        for server in servers.values():
-            server.start(cfg.workers)
-        for key, server in servers.items():
-            verify(server, paths[key], facts[key])
-        runs = measure_rounds(plan, servers, paths, cfg)
-        memory = {key: worker_memory(server) for key, server in servers.items()}
-    finally:
-        for server in servers.values():
-            server.stop()
+    """Check every URL through the (started) servers, run the rounds, sample worker memory."""
+    for key, server in servers.items():
+        verify(server, paths[key], facts[key])
+    runs = measure_rounds(plan, servers, paths, cfg)
+    memory = {key: worker_memory(server) for key, server in servers.items()}
     return runs, memory
 
 

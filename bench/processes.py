@@ -233,10 +233,24 @@ def postgres_ticks(databases: set[str]) -> int:
 
 
 class Server:
-    """One gunicorn (repository's gunicorn.conf.py) on 127.0.0.1 and a free port."""
+    """One gunicorn (repository's gunicorn.conf.py) on 127.0.0.1 and a free port.
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path) -> None:
+    It serves the project (``clinic.wsgi``) unless told another WSGI ``app``, and is
+    ready when ``ready_path`` answers 200 and every worker is up.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        log_dir: Path,
+        *,
+        app: str = "clinic.wsgi:application",
+        ready_path: str = "/healthz",
+    ) -> None:
         self.name = name
+        self.app = app
+        self.ready_path = ready_path
         url = env.get("DATABASE_URL", "")
         # PostgreSQL backends serving this database work for the benchmark too.
         self.database = urlsplit(url).path.lstrip("/") if url.startswith("postgres") else None
@@ -254,7 +268,7 @@ class Server:
     def start(self, workers: int) -> None:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [GUNICORN, "clinic.wsgi:application", "-c", "gunicorn.conf.py"],
+            [GUNICORN, self.app, "-c", "gunicorn.conf.py"],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -266,7 +280,8 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn {self.name} exited; see {self.log_path}")
             try:
-                if fetch(self.url("/healthz"))[0] == 200 and len(self.workers()) >= workers:
+                ready = fetch(self.url(self.ready_path))[0] == 200
+                if ready and len(self.workers()) >= workers:
                     self.first_workers = set(self.workers())
                     self.seen_workers = set(self.first_workers)
                     workers = sorted(self.first_workers)
@@ -313,13 +328,14 @@ class Server:
             self.process.wait()
 
 
-def fetch(url: str) -> tuple[int, bytes]:
+def fetch(url: str) -> tuple[int, bytes, str]:
+    """Status, body and Content-Type of a GET of ``url``, sent as the TLS proxy would."""
     request = urllib.request.Request(url, headers=HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read()
+            return response.status, response.read(), response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.read(), error.headers.get("Content-Type", "")
 
 
 def own_ticks(servers: dict[str, Server]) -> int:

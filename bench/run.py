@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.config import Config
-from bench.load import ensure_wrk, measure
+from bench.load import ensure_wrk, measure, serving
 from bench.processes import (
     Server,
     base_env,
@@ -85,9 +85,10 @@ def run_default(cfg: Config) -> None:
     plan = [(endpoint, key) for endpoint in ENDPOINTS for key in ("off", "on")]
     plan.append(("limit", "off"))
     quiet = check_quiet()
-    runs, memory = measure(
-        plan, servers, {"off": paths, "on": paths}, {"off": facts, "on": facts}, cfg
-    )
+    with serving(servers, cfg.workers):
+        runs, memory = measure(
+            plan, servers, {"off": paths, "on": paths}, {"off": facts, "on": facts}, cfg
+        )
     results = {f"{endpoint}:{key}": summarise(runs[(endpoint, key)]) for endpoint, key in plan}
     rows = default_rows(plan, results, facts)
     data = {
@@ -149,7 +150,8 @@ def run_scale(cfg: Config) -> None:
     paths = {key: {name: fact["path"] for name, fact in facts[key].items()} for key in urls}
     plan = [(endpoint, key) for endpoint in (*ENDPOINTS, "limit") for key in sizes]
     quiet = check_quiet()
-    runs, memory = measure(plan, servers, paths, facts, cfg)
+    with serving(servers, cfg.workers):
+        runs, memory = measure(plan, servers, paths, facts, cfg)
     exchange = None if cfg.skip_exchange else time_exchange(exchange_url)
     results = {f"{endpoint}:{key}": summarise(runs[(endpoint, key)]) for endpoint, key in plan}
     rows = scale_rows((*ENDPOINTS, "limit"), results, facts, sizes)
