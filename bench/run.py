@@ -5,8 +5,10 @@
 
 Default mode: generates the data if needed (bench.generate), measures SQL queries
 and response sizes in-process (bench.probe), starts two gunicorn instances with the
-repository's gunicorn.conf.py (server-side response cache off and on), and runs
-wrk on each endpoint and on the bare limit view, in interleaved rounds. Scale mode:
+repository's gunicorn.conf.py (server-side response cache off and on) and a third
+for the bare limit (bench.bare: Django with no app and no middleware, answering
+the bytes of the project's Arabic detail), and runs wrk on each endpoint, on the
+project-stack limit view and on the bare limit, in interleaved rounds. Scale mode:
 the same endpoints, uncached, at 1,000 and 100,000 articles on PostgreSQL, and
 the timing of the PO export and import on 10,000 articles.
 
@@ -24,6 +26,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.bare import PATH as BARE_PATH
 from bench.config import Config
 from bench.load import ensure_wrk, measure, serving
 from bench.processes import (
@@ -32,6 +35,7 @@ from bench.processes import (
     check_quiet,
     database_url_for,
     ensure_database,
+    fetch,
     generate,
     probe,
     run_command,
@@ -58,7 +62,8 @@ CACHE_ON_SECONDS = 300
 
 
 def size_limit_view(facts: dict[str, dict], servers: list[Server]) -> int:
-    """The limit view answers a body as large as the Arabic detail: recorded, and set on servers."""
+    """The project-stack limit view answers a body as large as the Arabic detail: recorded, and
+    set on servers."""
     limit_bytes = facts["detail"]["bytes"]
     facts["limit"]["bytes"] = limit_bytes  # by construction; verify() checks it through gunicorn
     for server in servers:
@@ -70,7 +75,7 @@ def size_limit_view(facts: dict[str, dict], servers: list[Server]) -> int:
 
 
 def run_default(cfg: Config) -> None:
-    """Every endpoint with the response cache off and on, as a share of the limit view."""
+    """Every endpoint, cache off and on, as shares of the bare and project-stack limits."""
     database_url = os.environ.get("DATABASE_URL") or None
     stamp = timestamp()
     if database_url and database_url.startswith(("postgres://", "postgresql://")):
@@ -83,12 +88,18 @@ def run_default(cfg: Config) -> None:
     limit_bytes = size_limit_view(facts, list(servers.values()))
     paths = {name: fact["path"] for name, fact in facts.items()}
     plan = [(endpoint, key) for endpoint in ENDPOINTS for key in ("off", "on")]
-    plan.append(("limit", "off"))
+    plan += [("limit", "off"), ("bare", "bare")]
     quiet = check_quiet()
     with serving(servers, cfg.workers):
-        runs, memory = measure(
-            plan, servers, {"off": paths, "on": paths}, {"off": facts, "on": facts}, cfg
-        )
+        bare, facts["bare"] = bare_server(servers["off"].url(paths["detail"]), cfg, log_dir)
+        with serving({"bare": bare}, cfg.workers):
+            runs, memory = measure(
+                plan,
+                {**servers, "bare": bare},
+                {"off": paths, "on": paths, "bare": {"bare": facts["bare"]["path"]}},
+                {"off": facts, "on": facts, "bare": {"bare": facts["bare"]}},
+                cfg,
+            )
     results = {f"{endpoint}:{key}": summarise(runs[(endpoint, key)]) for endpoint, key in plan}
     rows = default_rows(plan, results, facts)
     data = {
@@ -106,6 +117,8 @@ def run_default(cfg: Config) -> None:
                 else "local memory (one cache per worker)",
             ),
             "limit_bytes": limit_bytes,
+            "bare_bytes": facts["bare"]["bytes"],
+            "bare_content_type": facts["bare"]["content_type"],
             "other_load": load_summary(quiet, runs),
         },
         "rows": rows,
@@ -126,6 +139,36 @@ def cache_servers(database_url: str | None, cfg: Config, log_dir: Path) -> dict[
             "cache-on", {**env, "API_RESPONSE_CACHE_SECONDS": str(CACHE_ON_SECONDS)}, log_dir
         ),
     }
+
+
+def bare_server(detail_url: str, cfg: Config, log_dir: Path) -> tuple[Server, dict]:
+    """The bare limit's gunicorn, set to answer what ``detail_url`` answers now; its facts.
+
+    The body is fetched from the project's own server (the cache-off instance),
+    written to ``log_dir`` and served with the same Content-Type.
+    """
+    status, body, content_type = fetch(detail_url)
+    if status != 200:
+        raise SystemExit(f"the Arabic detail answered HTTP {status}: {body[:300]!r}")
+    body_file = log_dir / "bare-body"
+    body_file.write_bytes(body)
+    env = {
+        **base_env(None),
+        "DJANGO_SETTINGS_MODULE": "bench.bare.settings",
+        "WEB_CONCURRENCY": str(cfg.workers),
+        "BENCH_BARE_BODY": str(body_file),
+        "BENCH_BARE_CONTENT_TYPE": content_type,
+    }
+    path = f"/{BARE_PATH}"
+    server = Server("bare", env, log_dir, app="bench.bare.wsgi:application", ready_path=path)
+    facts = {
+        "path": path,
+        "bytes": len(body),
+        "content_type": content_type,
+        "queries": 0,
+        "cached_queries": 0,
+    }
+    return server, facts
 
 
 # Scale mode
