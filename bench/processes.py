@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -207,6 +208,18 @@ def check_quiet() -> float:
     return load
 
 
+def command_lines() -> Iterator[tuple[int, str]]:
+    """(pid, command line) of every process on the machine."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        yield int(entry.name), command
+
+
 # Last CPU ticks seen per PostgreSQL backend: a backend that exits (CONN_MAX_AGE) keeps
 # its last value, so the CPU it used is not lost from the benchmark's side.
 _BACKEND_TICKS: dict[int, int] = {}
@@ -216,17 +229,20 @@ def postgres_ticks(databases: set[str]) -> int:
     """CPU of the PostgreSQL backends connected to ``databases`` (live or seen before)."""
     if not databases:
         return 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
+    for pid, command in command_lines():
         if command.startswith("postgres:") and any(f" {name} " in command for name in databases):
-            pid = int(entry.name)
             _BACKEND_TICKS[pid] = max(_BACKEND_TICKS.get(pid, 0), process_ticks(pid))
     return sum(_BACKEND_TICKS.values())
+
+
+def redis_ticks(url: str) -> int:
+    """CPU of the local ``redis-server`` serving ``url`` (0 if none is found on this machine)."""
+    port = urlsplit(url).port or 6379
+    for pid, command in command_lines():
+        program = command.split(" ", 1)[0]
+        if program.endswith("redis-server") and f":{port}" in command:
+            return process_ticks(pid)
+    return 0
 
 
 # Servers

@@ -8,15 +8,17 @@ and response sizes in-process (bench.probe), starts two gunicorn instances with 
 repository's gunicorn.conf.py (server-side response cache off and on) and a third
 for the bare limit (bench.bare: Django with no app and no middleware, answering
 the bytes of the project's Arabic detail), and runs wrk on each endpoint, on the
-project-stack limit view and on the bare limit, in interleaved rounds. Scale mode:
+project-stack limit view and on the bare limit, in interleaved rounds; then the
+mixed run (bench.mixed): Zipf-distributed reads of every article detail with the
+cache on, in Redis, while bench.editor saves one article a second. Scale mode:
 the same endpoints, uncached, at 1,000 and 100,000 articles on PostgreSQL, and
 the timing of the PO export and import on 10,000 articles.
 
 Prints Markdown tables and writes bench/results/<timestamp>.json (and .md).
 
 The processes (settings, gunicorn, CPU and memory) are bench.processes, the wrk
-load driver bench.load, the tables and result files bench.report; this module
-runs the two modes step by step.
+load driver bench.load, the mixed run bench.mixed, the tables and result files
+bench.report; this module runs the two modes step by step.
 """
 
 import argparse
@@ -28,7 +30,9 @@ from urllib.parse import urlsplit
 
 from bench.bare import PATH as BARE_PATH
 from bench.config import Config
+from bench.editor import EDIT_SUFFIXES, toggle_suffix
 from bench.load import ensure_wrk, measure, serving
+from bench.mixed import DEFAULT_REDIS_URL, check_redis, run_mixed
 from bench.processes import (
     Server,
     base_env,
@@ -48,6 +52,7 @@ from bench.report import (
     label,
     load_summary,
     machine,
+    mixed_summary,
     publish,
     run_settings,
     scale_markdown,
@@ -75,11 +80,13 @@ def size_limit_view(facts: dict[str, dict], servers: list[Server]) -> int:
 
 
 def run_default(cfg: Config) -> None:
-    """Every endpoint, cache off and on, as shares of the bare and project-stack limits."""
+    """Every endpoint, cache off and on, as shares of the two limits; then the mixed run."""
     database_url = os.environ.get("DATABASE_URL") or None
     stamp = timestamp()
     if database_url and database_url.startswith(("postgres://", "postgresql://")):
         ensure_database(database_url)
+    if not cfg.skip_mixed:
+        check_redis(cfg.mixed_redis_url)
     generation = generate(database_url, cfg.n)
     log_dir = Path(tempfile.mkdtemp(prefix=f"bench-{stamp}-"))
     servers = cache_servers(database_url, cfg, log_dir)
@@ -102,6 +109,10 @@ def run_default(cfg: Config) -> None:
             )
     results = {f"{endpoint}:{key}": summarise(runs[(endpoint, key)]) for endpoint, key in plan}
     rows = default_rows(plan, results, facts)
+    mixed = None
+    if not cfg.skip_mixed:
+        figures, memory["mixed"] = run_mixed(database_url, info["detail_paths"], cfg, log_dir)
+        mixed = mixed_summary(figures, results)
     data = {
         "kind": "default",
         "timestamp": stamp,
@@ -122,8 +133,9 @@ def run_default(cfg: Config) -> None:
             "other_load": load_summary(quiet, runs),
         },
         "rows": rows,
+        "mixed": mixed,
         "memory": memory,
-        "targets": default_targets(rows, memory),
+        "targets": default_targets(rows, memory, mixed),
         "probe": facts,
         "results": results,
     }
@@ -249,9 +261,6 @@ def scale_servers(
 # PO exchange timing (scale mode)
 
 
-EDIT_SUFFIX = " (نص منقح)"
-
-
 def edit_po(source: Path, target: Path, every: int = 10) -> int:
     """A copy of an exported PO file, the summary of every ``every``-th article edited."""
     import polib
@@ -263,10 +272,7 @@ def edit_po(source: Path, target: Path, every: int = 10) -> int:
         pk, _sep, field = rest.partition(":")
         if model != "articles.article" or field != "summary" or int(pk) % every or not entry.msgstr:
             continue
-        if entry.msgstr.endswith(EDIT_SUFFIX):
-            entry.msgstr = entry.msgstr.removesuffix(EDIT_SUFFIX)
-        else:
-            entry.msgstr += EDIT_SUFFIX
+        entry.msgstr = toggle_suffix(entry.msgstr, EDIT_SUFFIXES["ar"])
         edited += 1
     po.save(str(target))
     return edited
@@ -322,6 +328,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--large", type=int, default=int(env("SCALE_LARGE") or 100_000))
     parser.add_argument("--exchange", type=int, default=int(env("SCALE_EXCHANGE") or 10_000))
     parser.add_argument("--skip-exchange", action="store_true", help="scale: no PO timing")
+    parser.add_argument("--skip-mixed", action="store_true", help="default: no mixed run")
+    parser.add_argument(
+        "--mixed-duration",
+        type=int,
+        default=int(env("BENCH_MIXED_DURATION") or 30),
+        help="seconds of the mixed run",
+    )
+    parser.add_argument(
+        "--mixed-redis-url",
+        default=env("BENCH_MIXED_REDIS_URL") or DEFAULT_REDIS_URL,
+        help="the mixed run's Redis database (flushed)",
+    )
     args = parser.parse_args(argv)
     cfg = Config(
         n=args.n,
@@ -335,6 +353,9 @@ def main(argv: list[str] | None = None) -> None:
         large=args.large,
         exchange=args.exchange,
         skip_exchange=args.skip_exchange,
+        skip_mixed=args.skip_mixed,
+        mixed_duration=args.mixed_duration,
+        mixed_redis_url=args.mixed_redis_url,
     )
     ensure_wrk()
     started = time.monotonic()
