@@ -16,3 +16,6 @@ class Config:
     large: int
     exchange: int
     skip_exchange: bool
+    skip_mixed: bool
+    mixed_duration: int
+    mixed_redis_url: str

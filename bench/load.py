@@ -1,8 +1,8 @@
 """The load driver: wrk against the servers in interleaved rounds, its results read back.
 
 ``bench/report.lua`` makes wrk print one ``BENCH_JSON`` line (status codes,
-latency percentiles, body sizes); every measurement also records the CPU that
-other processes used meanwhile.
+``X-Cache`` values, latency percentiles, body sizes); every measurement also
+records the CPU that other processes used meanwhile.
 """
 
 import json
@@ -10,6 +10,9 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from bench.config import Config
 from bench.processes import (
@@ -36,7 +39,8 @@ def ensure_wrk() -> None:
         subprocess.run(install, env=env, check=True)
 
 
-def wrk(url: str, cfg: Config, seconds: int) -> dict:
+def wrk(url: str, cfg: Config, seconds: int, paths_file: Path | None = None) -> dict:
+    """One wrk run on ``url``, or on paths drawn from ``paths_file`` (see bench/report.lua)."""
     command = [
         "wrk",
         f"-t{cfg.threads}",
@@ -48,6 +52,7 @@ def wrk(url: str, cfg: Config, seconds: int) -> dict:
         str(BENCH / "report.lua"),
         *(arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")),
         url,
+        *([str(paths_file)] if paths_file else []),
     ]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 90, check=False
@@ -58,15 +63,43 @@ def wrk(url: str, cfg: Config, seconds: int) -> dict:
     raise SystemExit(f"wrk gave no result for {url}:\n{result.stdout}\n{result.stderr}")
 
 
+def timed_wrk(
+    url: str,
+    cfg: Config,
+    seconds: int,
+    own_ticks: Callable[[], int],
+    paths_file: Path | None = None,
+) -> dict:
+    """wrk's result, with the CPU cores that processes other than ``own_ticks``'s kept busy."""
+    started = time.monotonic(), busy_ticks(), own_ticks()
+    result = wrk(url, cfg, seconds, paths_file)
+    ended = time.monotonic(), busy_ticks(), own_ticks()
+    others = (ended[1] - started[1]) - (ended[2] - started[2])
+    result["other_cpu_cores"] = round(max(0, others) / TICK / (ended[0] - started[0]), 2)
+    return result
+
+
 def verify(server: Server, paths: dict[str, str], expected: dict[str, dict]) -> None:
-    """Every URL answers 200 through gunicorn, with the size measured in-process."""
+    """Every URL answers 200 through gunicorn, with the size measured in-process (if given)."""
     for name, path in paths.items():
-        status, body = fetch(server.url(path))
+        status, body, _content_type = fetch(server.url(path))
         if status != 200:
             raise SystemExit(f"{server.name} {name}: HTTP {status} for {path}: {body[:300]!r}")
-        if len(body) != expected[name]["bytes"]:
+        if expected[name].get("bytes") not in (None, len(body)):
             size = expected[name]["bytes"]
             say(f"note: {server.name} {name} is {len(body)} bytes, {size} in-process")
+
+
+@contextmanager
+def serving(servers: dict[str, Server], workers: int) -> Iterator[dict[str, Server]]:
+    """The servers started, in order; all stopped whatever happens (no gunicorn left behind)."""
+    try:
+        for server in servers.values():
+            server.start(workers)
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
 
 
 def measure(
@@ -76,20 +109,11 @@ def measure(
     facts: dict[str, dict[str, dict]],
     cfg: Config,
 ) -> tuple[dict[tuple[str, str], list[dict]], dict[str, dict]]:
-    """Start the servers, check every URL through them, run the rounds, sample worker memory.
-
-    The servers are stopped whatever happens: a failed run leaves no gunicorn behind.
-    """
-    try:
-        for server in servers.values():
-            server.start(cfg.workers)
-        for key, server in servers.items():
-            verify(server, paths[key], facts[key])
-        runs = measure_rounds(plan, servers, paths, cfg)
-        memory = {key: worker_memory(server) for key, server in servers.items()}
-    finally:
-        for server in servers.values():
-            server.stop()
+    """Check every URL through the (started) servers, run the rounds, sample worker memory."""
+    for key, server in servers.items():
+        verify(server, paths[key], facts[key])
+    runs = measure_rounds(plan, servers, paths, cfg)
+    memory = {key: worker_memory(server) for key, server in servers.items()}
     return runs, memory
 
 
@@ -109,11 +133,8 @@ def measure_rounds(
     for number in range(cfg.rounds):
         shift = number % len(plan)
         for endpoint, key in plan[shift:] + plan[:shift]:
-            started = time.monotonic(), busy_ticks(), own_ticks(servers)
-            result = wrk(servers[key].url(paths[key][endpoint]), cfg, cfg.duration)
-            ended = time.monotonic(), busy_ticks(), own_ticks(servers)
-            others = (ended[1] - started[1]) - (ended[2] - started[2])
-            result["other_cpu_cores"] = round(max(0, others) / TICK / (ended[0] - started[0]), 2)
+            url = servers[key].url(paths[key][endpoint])
+            result = timed_wrk(url, cfg, cfg.duration, lambda: own_ticks(servers))
             result["round"] = number + 1
             runs[(endpoint, key)].append(result)
             servers[key].sample()

@@ -5,7 +5,8 @@ search word that matches some articles, a topic), then requests each one with
 Django's test client, as a gunicorn worker would (production settings, HTTPS
 through ``X-Forwarded-Proto``), and records the status, the response size and
 the SQL queries of a warm request (``CaptureQueriesContext``), with the
-server-side response cache off and on.
+server-side response cache off and on; lists the detail URL of every published
+article in every language (for the mixed run).
 
     DJANGO_SETTINGS_MODULE=bench.settings SECRET_KEY=... python -m bench.probe
 """
@@ -50,6 +51,25 @@ def endpoints() -> dict[str, str]:
         "topic": articles(topic=topic, page_size=20),
         "limit": "/bench/limit/",
     }
+
+
+def detail_paths() -> list[str]:
+    """The detail of every published article in every language, by its slug in that language.
+
+    An article without a slug in a language is asked for by its English slug
+    (any language's slug finds the article). The mixed run reads these.
+    """
+    from articles.models import Article
+    from clinic.i18n.languages import language_codes, source_language
+
+    codes = language_codes()
+    columns = [f"slug_{code}" for code in codes]
+    source = columns.index(f"slug_{source_language()}")
+    paths = []
+    for slugs in Article.objects.published().order_by("pk").values_list(*columns):
+        for code, slug in zip(codes, slugs, strict=True):
+            paths.append(f"/api/v1/articles/{quote(slug or slugs[source])}/?lang={code}")
+    return paths
 
 
 def database() -> dict:
@@ -125,6 +145,7 @@ def main() -> None:
         "django": django.get_version(),
         "database": database(),
         "endpoints": {name: measure(client, path) for name, path in endpoints().items()},
+        "detail_paths": detail_paths(),
     }
     sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
 

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -207,6 +208,18 @@ def check_quiet() -> float:
     return load
 
 
+def command_lines() -> Iterator[tuple[int, str]]:
+    """(pid, command line) of every process on the machine."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        yield int(entry.name), command
+
+
 # Last CPU ticks seen per PostgreSQL backend: a backend that exits (CONN_MAX_AGE) keeps
 # its last value, so the CPU it used is not lost from the benchmark's side.
 _BACKEND_TICKS: dict[int, int] = {}
@@ -216,27 +229,44 @@ def postgres_ticks(databases: set[str]) -> int:
     """CPU of the PostgreSQL backends connected to ``databases`` (live or seen before)."""
     if not databases:
         return 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
+    for pid, command in command_lines():
         if command.startswith("postgres:") and any(f" {name} " in command for name in databases):
-            pid = int(entry.name)
             _BACKEND_TICKS[pid] = max(_BACKEND_TICKS.get(pid, 0), process_ticks(pid))
     return sum(_BACKEND_TICKS.values())
+
+
+def redis_ticks(url: str) -> int:
+    """CPU of the local ``redis-server`` serving ``url`` (0 if none is found on this machine)."""
+    port = urlsplit(url).port or 6379
+    for pid, command in command_lines():
+        program = command.split(" ", 1)[0]
+        if program.endswith("redis-server") and f":{port}" in command:
+            return process_ticks(pid)
+    return 0
 
 
 # Servers
 
 
 class Server:
-    """One gunicorn (repository's gunicorn.conf.py) on 127.0.0.1 and a free port."""
+    """One gunicorn (repository's gunicorn.conf.py) on 127.0.0.1 and a free port.
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path) -> None:
+    It serves the project (``clinic.wsgi``) unless told another WSGI ``app``, and is
+    ready when ``ready_path`` answers 200 and every worker is up.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        log_dir: Path,
+        *,
+        app: str = "clinic.wsgi:application",
+        ready_path: str = "/healthz",
+    ) -> None:
         self.name = name
+        self.app = app
+        self.ready_path = ready_path
         url = env.get("DATABASE_URL", "")
         # PostgreSQL backends serving this database work for the benchmark too.
         self.database = urlsplit(url).path.lstrip("/") if url.startswith("postgres") else None
@@ -254,7 +284,7 @@ class Server:
     def start(self, workers: int) -> None:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [GUNICORN, "clinic.wsgi:application", "-c", "gunicorn.conf.py"],
+            [GUNICORN, self.app, "-c", "gunicorn.conf.py"],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -266,7 +296,8 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn {self.name} exited; see {self.log_path}")
             try:
-                if fetch(self.url("/healthz"))[0] == 200 and len(self.workers()) >= workers:
+                ready = fetch(self.url(self.ready_path))[0] == 200
+                if ready and len(self.workers()) >= workers:
                     self.first_workers = set(self.workers())
                     self.seen_workers = set(self.first_workers)
                     workers = sorted(self.first_workers)
@@ -313,13 +344,14 @@ class Server:
             self.process.wait()
 
 
-def fetch(url: str) -> tuple[int, bytes]:
+def fetch(url: str) -> tuple[int, bytes, str]:
+    """Status, body and Content-Type of a GET of ``url``, sent as the TLS proxy would."""
     request = urllib.request.Request(url, headers=HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read()
+            return response.status, response.read(), response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.read(), error.headers.get("Content-Type", "")
 
 
 def own_ticks(servers: dict[str, Server]) -> int:

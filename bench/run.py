@@ -5,16 +5,20 @@
 
 Default mode: generates the data if needed (bench.generate), measures SQL queries
 and response sizes in-process (bench.probe), starts two gunicorn instances with the
-repository's gunicorn.conf.py (server-side response cache off and on), and runs
-wrk on each endpoint and on the bare limit view, in interleaved rounds. Scale mode:
+repository's gunicorn.conf.py (server-side response cache off and on) and a third
+for the bare limit (bench.bare: Django with no app and no middleware, answering
+the bytes of the project's Arabic detail), and runs wrk on each endpoint, on the
+project-stack limit view and on the bare limit, in interleaved rounds; then the
+mixed run (bench.mixed): Zipf-distributed reads of every article detail with the
+cache on, in Redis, while bench.editor saves one article a second. Scale mode:
 the same endpoints, uncached, at 1,000 and 100,000 articles on PostgreSQL, and
 the timing of the PO export and import on 10,000 articles.
 
 Prints Markdown tables and writes bench/results/<timestamp>.json (and .md).
 
 The processes (settings, gunicorn, CPU and memory) are bench.processes, the wrk
-load driver bench.load, the tables and result files bench.report; this module
-runs the two modes step by step.
+load driver bench.load, the mixed run bench.mixed, the tables and result files
+bench.report; this module runs the two modes step by step.
 """
 
 import argparse
@@ -24,14 +28,18 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.bare import PATH as BARE_PATH
 from bench.config import Config
-from bench.load import ensure_wrk, measure
+from bench.editor import EDIT_SUFFIXES, toggle_suffix
+from bench.load import ensure_wrk, measure, serving
+from bench.mixed import DEFAULT_REDIS_URL, check_redis, run_mixed
 from bench.processes import (
     Server,
     base_env,
     check_quiet,
     database_url_for,
     ensure_database,
+    fetch,
     generate,
     probe,
     run_command,
@@ -44,6 +52,7 @@ from bench.report import (
     label,
     load_summary,
     machine,
+    mixed_summary,
     publish,
     run_settings,
     scale_markdown,
@@ -58,7 +67,8 @@ CACHE_ON_SECONDS = 300
 
 
 def size_limit_view(facts: dict[str, dict], servers: list[Server]) -> int:
-    """The limit view answers a body as large as the Arabic detail: recorded, and set on servers."""
+    """The project-stack limit view answers a body as large as the Arabic detail: recorded, and
+    set on servers."""
     limit_bytes = facts["detail"]["bytes"]
     facts["limit"]["bytes"] = limit_bytes  # by construction; verify() checks it through gunicorn
     for server in servers:
@@ -70,11 +80,13 @@ def size_limit_view(facts: dict[str, dict], servers: list[Server]) -> int:
 
 
 def run_default(cfg: Config) -> None:
-    """Every endpoint with the response cache off and on, as a share of the limit view."""
+    """Every endpoint, cache off and on, as shares of the two limits; then the mixed run."""
     database_url = os.environ.get("DATABASE_URL") or None
     stamp = timestamp()
     if database_url and database_url.startswith(("postgres://", "postgresql://")):
         ensure_database(database_url)
+    if not cfg.skip_mixed:
+        check_redis(cfg.mixed_redis_url)
     generation = generate(database_url, cfg.n)
     log_dir = Path(tempfile.mkdtemp(prefix=f"bench-{stamp}-"))
     servers = cache_servers(database_url, cfg, log_dir)
@@ -83,13 +95,24 @@ def run_default(cfg: Config) -> None:
     limit_bytes = size_limit_view(facts, list(servers.values()))
     paths = {name: fact["path"] for name, fact in facts.items()}
     plan = [(endpoint, key) for endpoint in ENDPOINTS for key in ("off", "on")]
-    plan.append(("limit", "off"))
+    plan += [("limit", "off"), ("bare", "bare")]
     quiet = check_quiet()
-    runs, memory = measure(
-        plan, servers, {"off": paths, "on": paths}, {"off": facts, "on": facts}, cfg
-    )
+    with serving(servers, cfg.workers):
+        bare, facts["bare"] = bare_server(servers["off"].url(paths["detail"]), cfg, log_dir)
+        with serving({"bare": bare}, cfg.workers):
+            runs, memory = measure(
+                plan,
+                {**servers, "bare": bare},
+                {"off": paths, "on": paths, "bare": {"bare": facts["bare"]["path"]}},
+                {"off": facts, "on": facts, "bare": {"bare": facts["bare"]}},
+                cfg,
+            )
     results = {f"{endpoint}:{key}": summarise(runs[(endpoint, key)]) for endpoint, key in plan}
     rows = default_rows(plan, results, facts)
+    mixed = None
+    if not cfg.skip_mixed:
+        figures, memory["mixed"] = run_mixed(database_url, info["detail_paths"], cfg, log_dir)
+        mixed = mixed_summary(figures, results)
     data = {
         "kind": "default",
         "timestamp": stamp,
@@ -105,11 +128,14 @@ def run_default(cfg: Config) -> None:
                 else "local memory (one cache per worker)",
             ),
             "limit_bytes": limit_bytes,
+            "bare_bytes": facts["bare"]["bytes"],
+            "bare_content_type": facts["bare"]["content_type"],
             "other_load": load_summary(quiet, runs),
         },
         "rows": rows,
+        "mixed": mixed,
         "memory": memory,
-        "targets": default_targets(rows, memory),
+        "targets": default_targets(rows, memory, mixed),
         "probe": facts,
         "results": results,
     }
@@ -125,6 +151,36 @@ def cache_servers(database_url: str | None, cfg: Config, log_dir: Path) -> dict[
             "cache-on", {**env, "API_RESPONSE_CACHE_SECONDS": str(CACHE_ON_SECONDS)}, log_dir
         ),
     }
+
+
+def bare_server(detail_url: str, cfg: Config, log_dir: Path) -> tuple[Server, dict]:
+    """The bare limit's gunicorn, set to answer what ``detail_url`` answers now; its facts.
+
+    The body is fetched from the project's own server (the cache-off instance),
+    written to ``log_dir`` and served with the same Content-Type.
+    """
+    status, body, content_type = fetch(detail_url)
+    if status != 200:
+        raise SystemExit(f"the Arabic detail answered HTTP {status}: {body[:300]!r}")
+    body_file = log_dir / "bare-body"
+    body_file.write_bytes(body)
+    env = {
+        **base_env(None),
+        "DJANGO_SETTINGS_MODULE": "bench.bare.settings",
+        "WEB_CONCURRENCY": str(cfg.workers),
+        "BENCH_BARE_BODY": str(body_file),
+        "BENCH_BARE_CONTENT_TYPE": content_type,
+    }
+    path = f"/{BARE_PATH}"
+    server = Server("bare", env, log_dir, app="bench.bare.wsgi:application", ready_path=path)
+    facts = {
+        "path": path,
+        "bytes": len(body),
+        "content_type": content_type,
+        "queries": 0,
+        "cached_queries": 0,
+    }
+    return server, facts
 
 
 # Scale mode
@@ -149,7 +205,8 @@ def run_scale(cfg: Config) -> None:
     paths = {key: {name: fact["path"] for name, fact in facts[key].items()} for key in urls}
     plan = [(endpoint, key) for endpoint in (*ENDPOINTS, "limit") for key in sizes]
     quiet = check_quiet()
-    runs, memory = measure(plan, servers, paths, facts, cfg)
+    with serving(servers, cfg.workers):
+        runs, memory = measure(plan, servers, paths, facts, cfg)
     exchange = None if cfg.skip_exchange else time_exchange(exchange_url)
     results = {f"{endpoint}:{key}": summarise(runs[(endpoint, key)]) for endpoint, key in plan}
     rows = scale_rows((*ENDPOINTS, "limit"), results, facts, sizes)
@@ -204,9 +261,6 @@ def scale_servers(
 # PO exchange timing (scale mode)
 
 
-EDIT_SUFFIX = " (نص منقح)"
-
-
 def edit_po(source: Path, target: Path, every: int = 10) -> int:
     """A copy of an exported PO file, the summary of every ``every``-th article edited."""
     import polib
@@ -218,10 +272,7 @@ def edit_po(source: Path, target: Path, every: int = 10) -> int:
         pk, _sep, field = rest.partition(":")
         if model != "articles.article" or field != "summary" or int(pk) % every or not entry.msgstr:
             continue
-        if entry.msgstr.endswith(EDIT_SUFFIX):
-            entry.msgstr = entry.msgstr.removesuffix(EDIT_SUFFIX)
-        else:
-            entry.msgstr += EDIT_SUFFIX
+        entry.msgstr = toggle_suffix(entry.msgstr, EDIT_SUFFIXES["ar"])
         edited += 1
     po.save(str(target))
     return edited
@@ -277,6 +328,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--large", type=int, default=int(env("SCALE_LARGE") or 100_000))
     parser.add_argument("--exchange", type=int, default=int(env("SCALE_EXCHANGE") or 10_000))
     parser.add_argument("--skip-exchange", action="store_true", help="scale: no PO timing")
+    parser.add_argument("--skip-mixed", action="store_true", help="default: no mixed run")
+    parser.add_argument(
+        "--mixed-duration",
+        type=int,
+        default=int(env("BENCH_MIXED_DURATION") or 30),
+        help="seconds of the mixed run",
+    )
+    parser.add_argument(
+        "--mixed-redis-url",
+        default=env("BENCH_MIXED_REDIS_URL") or DEFAULT_REDIS_URL,
+        help="the mixed run's Redis database (flushed)",
+    )
     args = parser.parse_args(argv)
     cfg = Config(
         n=args.n,
@@ -290,6 +353,9 @@ def main(argv: list[str] | None = None) -> None:
         large=args.large,
         exchange=args.exchange,
         skip_exchange=args.skip_exchange,
+        skip_mixed=args.skip_mixed,
+        mixed_duration=args.mixed_duration,
+        mixed_redis_url=args.mixed_redis_url,
     )
     ensure_wrk()
     started = time.monotonic()
