@@ -15,7 +15,7 @@ articles that exist are kept and only the missing indexes are added, so 1,000
 can grow to 100,000; asking for fewer than exist needs ``--reset``. Rows are
 written with ``bulk_create`` in batches (no signals), then the PostgreSQL
 search documents are rebuilt (``search_reindex``, when the command exists) and
-the content version is bumped.
+the published read model is built (``published_rebuild``).
 """
 
 import argparse
