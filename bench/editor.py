@@ -6,9 +6,10 @@ Started by bench.mixed beside the gunicorn it measures, with the same database
 and the same Redis cache, so every edit reaches the readers the way an editor's
 would: ``clinic.i18n.services.content_save`` saves the article in a transaction,
 records translation state and a revision, and rebuilds the article's documents in
-the read model, moving the tags of what changed, in the same transaction. Each edit picks an article uniformly among the published ones and
-alternates between its English summary (its translations become stale) and its
-Arabic summary (a translation recorded as current), toggling a short suffix so
+the read model, moving the tags of what changed, in the same transaction. Each
+edit picks an article uniformly among the published ones and alternates between
+its English summary (its translations become stale) and its Arabic summary (a
+translation recorded as current), toggling a short suffix so
 every save changes the text and the text never grows.
 
 Prints ``ready`` once Django is set up, edits until SIGTERM or SIGINT, then

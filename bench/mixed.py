@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,6 +36,7 @@ from bench.processes import (
     Server,
     base_env,
     database_url_for,
+    fetch,
     own_ticks,
     process_ticks,
     redis_ticks,
@@ -197,8 +199,8 @@ def run_mixed(
     the gunicorn workers' memory.
 
     Order: copy the database, flush Redis, start gunicorn, check the three most
-    read URLs, warm up for ``cfg.warmup`` seconds with the same reads and no
-    edits, then measure with the editor running.
+    read URLs, read every URL once (a primed cache), warm up for ``cfg.warmup``
+    seconds with the same reads and no edits, then measure with the editor running.
     """
     table = zipf_table(detail_paths)
     paths_file = write_table(table, log_dir / "mixed-paths.txt")
@@ -241,6 +243,8 @@ def read_while_editing(
     with serving({"mixed": server}, cfg.workers):
         most_read = {f"rank {rank}": path for rank, (_share, path) in enumerate(table[:3], 1)}
         verify(server, most_read, {name: {} for name in most_read})
+        say(f"mixed: priming the cache with each of the {len(table)} URLs once")
+        prime(server, [path for _share, path in table])
         say(f"mixed: warm-up {cfg.warmup} s, {len(table)} URLs, Zipf s = {ZIPF_S}")
         wrk(server.url("/"), cfg, cfg.warmup, paths_file)
         editor = start_editor(env, log_dir)
@@ -251,6 +255,16 @@ def read_while_editing(
             edits = stop_editor(editor)
         memory = worker_memory(server)
     return result, edits, memory
+
+
+def prime(server: Server, paths: list[str]) -> None:
+    """Read every URL once (8 at a time), so that the run measures a cache in its steady
+    state: the long Zipf tail would otherwise be first reads, misses whatever the edits do."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda path: fetch(server.url(path))[0], paths))
+    failed = [path for path, status in zip(paths, statuses, strict=True) if status != 200]
+    if failed:
+        raise SystemExit(f"mixed: {len(failed)} URLs did not answer 200, e.g. {failed[0]}")
 
 
 def _own_ticks(server: Server, editor: subprocess.Popen, redis_url: str) -> Callable[[], int]:

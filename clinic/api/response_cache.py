@@ -18,10 +18,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import set_response_etag
 
 from clinic.published.freshness import clock
 
-CACHED_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified")
+CACHED_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag")
 
 
 def enabled() -> bool:
@@ -80,6 +81,8 @@ def store(key: str, response, *, seq: int, tags: Iterable[str]) -> None:
     """Keep a successful response (once rendered, for DRF's)."""
 
     def keep_rendered(rendered) -> None:
+        if not rendered.has_header("ETag"):
+            set_response_etag(rendered)  # as ConditionalGetMiddleware would: once, not per hit
         value = {
             "content": rendered.content,
             "status": rendered.status_code,
