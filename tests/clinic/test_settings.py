@@ -66,7 +66,7 @@ def test_database_url_selects_postgresql():
 
 def test_redis_url_selects_the_redis_cache():
     loaded = settings_with(SECRET_KEY="x" * 50, REDIS_URL="redis://127.0.0.1:6379/0")
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "clinic.cache.RedisCache"  # Django's, one client per pool
 
 
 def test_languages_live_in_code_with_english_first():
