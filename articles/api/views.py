@@ -91,14 +91,8 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         """Two queries: who owns the slug in a visible language version, then its document."""
         slug, language = self.kwargs["slug"], request.LANGUAGE_CODE
-        matches = Document.objects.filter(published.live(), kind="article", slug=slug)
-        owner = slug_owner(matches.values_list("object_id", "language"), language)
-        row = (
-            articles_in(language)
-            .filter(object_id=owner, visible=True)
-            .values_list("detail_json", "topic_ids", "disclaimer_ids", "changed_at", "public_from")
-            .first()
-        )
+        owner = slug_owner(published.slug_matches("article", slug), language)
+        row = None if owner is None else published.detail_row("article", owner, language)
         if row is None:
             raise Http404
         document, topic_ids, disclaimer_ids, changed_at, public_from = row

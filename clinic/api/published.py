@@ -11,11 +11,13 @@ one of them changes (:class:`Shared`).
 
 import json
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 
+from django.db import connection
 from django.db.models import Max, Q, Sum
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from clinic.api.documents import DISCLAIMERS, TOPICS, for_request, parse_ids
 from clinic.i18n.completeness import Completeness
@@ -30,9 +32,52 @@ CONTENT_TYPE = "application/json"
 
 
 def live(now: datetime | None = None) -> Q:
-    """Documents the public may see now."""
+    """Documents the public may see now (:data:`LIVE_SQL` says the same in SQL)."""
     now = now or timezone.now()
     return Q(visible=True) & (Q(public_from__isnull=True) | Q(public_from__lte=now))
+
+
+#: :func:`live` for the prepared queries of details (parameters: true, now).
+LIVE_SQL = "visible = %s AND (public_from IS NULL OR public_from <= %s)"
+TABLE = Document._meta.db_table
+SLUG_SQL = f"SELECT object_id, language FROM {TABLE} WHERE kind = %s AND slug = %s AND {LIVE_SQL}"
+DETAIL_SQL = (
+    "SELECT detail_json, topic_ids, disclaimer_ids, changed_at, public_from "
+    f"FROM {TABLE} WHERE kind = %s AND object_id = %s AND language = %s AND visible = %s"
+)
+
+
+def slug_matches(kind: str, slug: str) -> list[tuple[int, str]]:
+    """(object id, language) of each visible version whose slug is ``slug``.
+
+    A detail's two queries are written out: building them with the ORM took most
+    of an uncached detail's time (they are plain lookups on stored values).
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(SLUG_SQL, [kind, slug, True, now])
+        return cursor.fetchall()
+
+
+def detail_row(kind: str, object_id: int, language: str) -> tuple | None:
+    """The stored detail of one object in ``language``: document, topic ids, disclaimer ids,
+    when it changed, when it became public."""
+    with connection.cursor() as cursor:
+        cursor.execute(DETAIL_SQL, [kind, object_id, language, True])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    document, topic_ids, disclaimer_ids, changed_at, public_from = row
+    return document, topic_ids, disclaimer_ids, _moment(changed_at), _moment(public_from)
+
+
+def _moment(value) -> datetime | None:
+    """A date-time as the database returned it (SQLite: naive, or text, in UTC), aware."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
 
 
 def json_response(body: bytes, request) -> HttpResponse:
