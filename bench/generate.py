@@ -393,6 +393,17 @@ def generated_count() -> int:
     return Article.objects.exclude(slug_en=slugify(demo_title)).count()
 
 
+def _ensure_read_model() -> None:
+    """Build the read model of a database generated before it existed (empty: nothing served)."""
+    from django.core.management import call_command
+
+    from clinic.published.models import Document
+
+    if not Document.objects.exists():
+        say("building the published read model (none yet)")
+        call_command("published_rebuild", verbosity=0)
+
+
 def generate(n: int, *, seed: int = DEFAULT_SEED, reset: bool = False, batch: int = 500) -> int:
     """Make the database hold exactly ``n`` generated articles; returns how many were added."""
     from django.core.management import call_command
@@ -417,6 +428,7 @@ def generate(n: int, *, seed: int = DEFAULT_SEED, reset: bool = False, batch: in
             )
         if existing == n:
             say(f"{n} articles already there; nothing to do")
+            _ensure_read_model()
             return 0
         say(f"adding articles {existing + 1}..{n}")
         report_every = max(batch, (n - existing) // 20)
