@@ -7,7 +7,7 @@ previews (drafts included, never stored) are rendered here.
 """
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
@@ -21,7 +21,6 @@ from articles.api.serializers import (
 from articles.disclaimers import disclaimers_for, disclaimers_for_articles, shown_with
 from articles.models import Article, Topic
 from articles.querysets import load_topics
-from clinic.api.examples import ARTICLE_LIST_AR
 from clinic.api.pagination import PageNumberPagination
 from clinic.api.reference import TranslatedListView
 from clinic.api.views import ApiViewMixin
@@ -40,10 +39,6 @@ class TopicListView(TranslatedListView):
         return Topic.objects.all()
 
 
-@extend_schema_view(
-    list=extend_schema(tags=["articles"], summary="Published articles", examples=[ARTICLE_LIST_AR]),
-    retrieve=extend_schema(tags=["articles"], summary="One article, by its slug in any language"),
-)
 class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Published research news in the request language, with field-level fallback."""
 

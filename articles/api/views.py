@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, viewsets
+from rest_framework import generics
 
-from articles.api.filters import ArticleFilter, published_range
+from articles.api import reference
+from articles.api.filters import published_range
 from articles.api.reference import article_detail_response
 from articles.api.serializers import (
     ArticleDetailSerializer,
-    ArticleListSerializer,
     TopicSerializer,
 )
 from articles.models import Article
@@ -28,7 +28,7 @@ from articles.services import article_from_preview_token
 from clinic.api import published
 from clinic.api.errors import ApiError
 from clinic.api.examples import ARTICLE_LIST_AR
-from clinic.api.pagination import PageNumberPagination, Totals, totals_key
+from clinic.api.pagination import Totals, totals_key
 from clinic.api.views import ApiViewMixin, PublishedListView
 from clinic.i18n.fallback import slug_owner
 from clinic.published.models import Document
@@ -73,20 +73,12 @@ def articles_in(language: str):
     list=extend_schema(tags=["articles"], summary="Published articles", examples=[ARTICLE_LIST_AR]),
     retrieve=extend_schema(tags=["articles"], summary="One article, by its slug in any language"),
 )
-class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
-    """Published research news in the request language, with field-level fallback."""
+class ArticleViewSet(reference.ArticleViewSet):
+    """Published research news in the request language, with field-level fallback.
 
-    lookup_field = "slug"
-    lookup_value_regex = r"[^/]+"
-    pagination_class = PageNumberPagination
-    filterset_class = ArticleFilter
-
-    def get_queryset(self):
-        """The published articles (what the filters and the schema describe)."""
-        return Article.objects.published()
-
-    def get_serializer_class(self):
-        return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer
+    The model-based viewset's parameters, filters and serializers (the schema),
+    answered from the read model.
+    """
 
     def retrieve(self, request, *args, **kwargs):
         """Two queries: who owns the slug in a visible language version, then its document."""
