@@ -214,6 +214,9 @@ def documents_rebuild(
     if outcome.changed and not dry_run:
         with transaction.atomic():
             tags_move([EVERYTHING])
+        if outcome.changed > MANY and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the planner's statistics of the new rows
+                cursor.execute(f"ANALYZE {Document._meta.db_table}")
     return outcome
 
 
