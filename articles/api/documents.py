@@ -19,7 +19,7 @@ from articles.api.serializers import (
 )
 from articles.disclaimers import disclaimers_for_articles, own_disclaimers
 from articles.models import Article, Reference, Topic
-from articles.querysets import load_topics
+from articles.querysets import TOPIC_LIST, load_topics
 from clinic.api.documents import (
     DISCLAIMERS,
     TOPICS,
@@ -53,10 +53,13 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
     if ids is not None:
         articles = articles.filter(pk__in=ids)
     articles = list(articles)
-    topics = load_topics(articles)
+    load_topics(articles)
+    topic_ids = {article.pk: ids_column(t.pk for t in article.topic_list) for article in articles}
+    for article in articles:
+        TOPIC_LIST.set(article, [])  # joined in at read time: not rendered here
     disclaimers = list(disclaimers_for_articles([article.pk for article in articles]))
     attach_reviews(articles)
-    attach_states([*articles, *topics, *disclaimers, *loaded_reviewers(articles)])
+    attach_states([*articles, *loaded_reviewers(articles)])
     contexts = {language: serving_context(language) for language in language_codes()}
     detailed = {
         code: ArticleDetailSerializer(context=context) for code, context in contexts.items()
@@ -79,7 +82,7 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
                 public_from=article.published_at,
                 updated_at=article.updated_at,
                 sort_title=localize(article, language).values["title"],
-                topic_ids=ids_column(topic.pk for topic in article.topic_list),
+                topic_ids=topic_ids[article.pk],
                 disclaimer_ids=ids_column(own_disclaimers(disclaimers, article.pk)),
                 list_json=render(listing).decode(),
                 detail_json=render(detail).decode(),

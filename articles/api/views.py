@@ -10,7 +10,6 @@ from operator import or_
 from django.core import signing
 from django.db.models import Count, Max, Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -49,7 +48,7 @@ def _figures(language: str, counted: Q | None = None) -> dict:
     """When the articles in ``language`` last changed or went live (and how many ``counted``)."""
     aggregates = {
         "changed": Max("changed_at"),
-        "live": Max("public_from", filter=Q(visible=True, public_from__lte=timezone.now())),
+        "live": Max("public_from", filter=published.live()),
     }
     if counted is not None:
         aggregates["count"] = Count("pk", filter=counted)
@@ -115,7 +114,7 @@ class ArticleViewSet(reference.ArticleViewSet):
         if ordering.lstrip("-") != "published_at":
             tags.append(f"article:{language}")  # any edit may move an article in this order
         rows = articles_in(language).filter(condition).order_by(*ORDERINGS[ordering])
-        totals = self._totals(request, language, lambda: Q(condition), tags)
+        totals = self._totals(request, language, condition, tags)
         page = self.paginator.paginate_queryset(
             rows.values_list("object_id", "list_json", "topic_ids"), request, self, totals=totals
         )
@@ -141,11 +140,11 @@ class ArticleViewSet(reference.ArticleViewSet):
             tags.append(slug_tag("topic", topic))
         return condition, tags
 
-    def _totals(self, request, language: str, counted, tags: "list[str]") -> Totals:
-        """How many articles the list has (``counted()``, a condition), when they last changed."""
+    def _totals(self, request, language: str, counted: Q, tags: "list[str]") -> Totals:
+        """How many articles the list has (those ``counted``), when they last changed."""
 
         def compute():
-            figures = _figures(language, counted())
+            figures = _figures(language, counted)
             return figures["count"], _last_modified(figures)
 
         return Totals(compute, key=totals_key(request), tags=(*tags, f"article:{language}"))
