@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from articles.demo import demo_articles_load
+from clinic.content import bulk_write
 from clinic.demo_corrections import demo_corrections_apply
 from clinic.revisions import content_revision
 from clinic.services import demo_clinic_load
@@ -30,10 +31,12 @@ def demo_content_load(*, path: Path = DEMO_CONTENT) -> Counter:
     numbers, disclaimer keys); existing ones are left as they are, so running it
     again changes nothing and never overwrites an editor's work. Earlier demo
     translations still unchanged are corrected. Returns how many objects were
-    created (and fields corrected).
+    created (and fields corrected). What the saves derive (the read model, search
+    documents) is built once, at the end (:func:`clinic.content.bulk_write`).
     """
     data = json.loads(path.read_text(encoding="utf-8"))
-    created = demo_clinic_load(data) + demo_articles_load(data)
-    created.update(demo_corrections_apply())  # the earlier demo text, where still unchanged
+    with bulk_write():
+        created = demo_clinic_load(data) + demo_articles_load(data)
+        created.update(demo_corrections_apply())  # the earlier demo text, where still unchanged
     logger.info("Demo content loaded: %s", dict(created) or "nothing new")
     return created
