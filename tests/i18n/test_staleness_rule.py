@@ -12,6 +12,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from articles.models import Article, Topic
+from clinic.content import bulk_write
 from clinic.i18n.completeness import completeness
 from clinic.i18n.fallback import localize
 from clinic.i18n.matrix import state_condition
@@ -52,15 +53,16 @@ def _record(obj, sources: dict, status: str) -> None:
 def topics() -> list[Topic]:
     """A topic for every combination of source, translation, recorded source and status."""
     created = []
-    for source, translation, recorded, status in itertools.product(
-        SOURCES, TRANSLATIONS, RECORDED, STATUSES
-    ):
-        if recorded == NO_STATE and status == TranslationState.Status.PUBLISHED:
-            continue  # without a state there is no status
-        topic = Topic.objects.create(name_en=source, name_ar=translation)
-        if recorded != NO_STATE:
-            _record(topic, {} if recorded == NO_KEY else {"name": recorded}, status)
-        created.append(topic)
+    with bulk_write():  # the read model built once, as for an import
+        for source, translation, recorded, status in itertools.product(
+            SOURCES, TRANSLATIONS, RECORDED, STATUSES
+        ):
+            if recorded == NO_STATE and status == TranslationState.Status.PUBLISHED:
+                continue  # without a state there is no status
+            topic = Topic.objects.create(name_en=source, name_ar=translation)
+            if recorded != NO_STATE:
+                _record(topic, {} if recorded == NO_KEY else {"name": recorded}, status)
+            created.append(topic)
     return created
 
 
@@ -139,17 +141,18 @@ def articles() -> list[Article]:
     """An article for every pair of title and summary cases, draft and published."""
     created = []
     cases = itertools.product(FIELD_CASES.values(), FIELD_CASES.values(), STATUSES)
-    for n, (title, summary, status) in enumerate(cases):
-        article = Article.objects.create(
-            title_en=title[0],
-            title_ar=title[1],
-            summary_en=summary[0],
-            summary_ar=summary[1],
-            slug_en=f"article-{n}",
-        )
-        sources = {"title": title[2], "summary": summary[2]}
-        _record(article, {key: value for key, value in sources.items() if value}, status)
-        created.append(article)
+    with bulk_write():
+        for n, (title, summary, status) in enumerate(cases):
+            article = Article.objects.create(
+                title_en=title[0],
+                title_ar=title[1],
+                summary_en=summary[0],
+                summary_ar=summary[1],
+                slug_en=f"article-{n}",
+            )
+            sources = {"title": title[2], "summary": summary[2]}
+            _record(article, {key: value for key, value in sources.items() if value}, status)
+            created.append(article)
     return created
 
 
