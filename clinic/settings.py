@@ -270,7 +270,15 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api/|healthz|readyz).*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["Content-Language", "ETag", "Last-Modified", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "Content-Language",
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "X-Cache",
+    "Warning",
+    "Age",
+]
 
 # Editorial rules.
 # Disclaimers every published article must carry (by key).
