@@ -449,8 +449,7 @@ def gunicorn(url: str, log_dir: Path, name: str, **env: str) -> Iterator[Server]
         yield server
     finally:
         if server.process is not None and server.process.poll() is None:
-            server.process.send_signal(signal.SIGQUIT)  # at once: its workers are idle
-            server.process.wait(timeout=WAIT)
+            kill_group(server.process)  # thrown away with its database: no graceful stop
 
 
 @pytest.fixture(scope="module")
@@ -524,8 +523,6 @@ def test_an_admin_save_killed_mid_write_leaves_nothing_and_the_same_save_then_su
 ):
     browser = Browser(server)
     fields, new = retitled(browser.change_form(), "saved after a killed worker")
-    slug = query(database, "SELECT slug_ar FROM articles_article WHERE id = %s", [ARTICLE])[0][0]
-    served(server, slug, "ar")  # a response the worker keeps
     before = snapshot(database)
 
     with save_held_at_its_end(database, server, browser, fields) as (worker, save):
@@ -540,6 +537,7 @@ def test_an_admin_save_killed_mid_write_leaves_nothing_and_the_same_save_then_su
 
     browser.save(fields)  # the same form: the version it was based on is still the current one
     saved_everywhere(database, new)
+    slug = query(database, "SELECT slug_ar FROM articles_article WHERE id = %s", [ARTICLE])[0][0]
     assert served(server, slug, "ar")[0] == new["ar"]
 
 
