@@ -64,11 +64,13 @@ class Reply:
         return json.loads(self.body)
 
 
-def get(port: int, path: str, *, timeout: float = TIMEOUT) -> Reply:
+def get(
+    port: int, path: str, *, headers: dict[str, str] | None = None, timeout: float = TIMEOUT
+) -> Reply:
     """One GET on a fresh connection, sent as the TLS proxy would (``X-Forwarded-Proto``)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers=HEADERS)
+        connection.request("GET", path, headers={**HEADERS, **(headers or {})})
         response = connection.getresponse()
         body = response.read()
         headers = {name.lower(): value for name, value in response.getheaders()}

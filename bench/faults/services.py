@@ -88,11 +88,27 @@ class RedisServer:
 
     def _pong(self) -> bool:
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
+            return self._command(b"PING") == b"+PONG"
         except OSError:
             return False
+
+    def keys(self, db: int = 0) -> int:
+        """How many keys database ``db`` holds (asked directly, not through any proxy)."""
+        reply = self._command(b"SELECT %d\r\nDBSIZE" % db).split(b"\r\n")[-1]
+        return int(reply.removeprefix(b":"))
+
+    def _command(self, command: bytes) -> bytes:
+        """Send inline ``command`` (lines); the reply to the last line, without its CRLF."""
+        expected = command.count(b"\r\n") + 1
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+            sock.sendall(command + b"\r\n")
+            reply = b""
+            while reply.count(b"\r\n") < expected:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        return reply.rstrip(b"\r\n")
 
     def stop(self) -> None:
         """Stop the server (SIGTERM; it saves nothing) and wait until its port refuses."""
