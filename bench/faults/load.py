@@ -27,7 +27,11 @@ from bench.faults.editor import title_number
 from bench.processes import HEADERS
 
 LANGUAGES = ("en", "ar", "uk")
+#: In a path given to :class:`Load`, replaced by a number no request had before: a search
+#: for a word nobody searched (``/api/v1/articles/?q=x{unique}``) is never in the cache.
+UNIQUE = "{unique}"
 TIMEOUT = 30.0
+STALE_WARNING = '110 - "Response is Stale"'
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class Endpoints:
     tracked: str = ""
     #: The English slug of that article.
     tracked_slug: str = ""
+
+    @property
+    def searches(self) -> tuple[str, ...]:
+        """A search per language for a word never searched before: always from the database."""
+        return tuple(f"/api/v1/articles/?lang={language}&q=x{UNIQUE}" for language in LANGUAGES)
 
     @property
     def public(self) -> tuple[str, ...]:
@@ -129,12 +138,31 @@ class Sample:
     title: int | None = None
 
     @property
+    def ended(self) -> float:
+        return self.started + self.ms / 1000
+
+    @property
     def stale(self) -> bool:
         return self.x_cache == "stale"
 
     @property
     def fresh(self) -> bool:
         return self.status == 200 and not self.stale
+
+    @property
+    def kind(self) -> str:
+        """``fresh`` (200), ``stale`` (200 marked stale), ``unavailable`` (503 with
+        ``Retry-After`` and the ``unavailable`` JSON error), ``error`` (no response)
+        or ``other``."""
+        if self.status is None:
+            return "error"
+        if self.fresh:
+            return "fresh"
+        if self.status == 200 and self.warning == STALE_WARNING:
+            return "stale"
+        if self.status == 503 and self.retry_after and self.code == "unavailable":
+            return "unavailable"
+        return "other"
 
 
 def sample_of(path: str, started: float, ms: float, reply: Reply, tracked: str) -> Sample:
@@ -163,7 +191,10 @@ def sample_of(path: str, started: float, ms: float, reply: Reply, tracked: str) 
 
 
 class Load:
-    """``threads`` clients requesting ``paths`` one after the other until stopped."""
+    """``threads`` clients requesting ``paths`` one after the other until stopped.
+
+    ``{unique}`` in a path is replaced by a new number at each request (:data:`UNIQUE`).
+    """
 
     def __init__(self, port: int, paths: Iterable[str], *, threads: int = 4, tracked: str = ""):
         self.port = port
@@ -174,6 +205,7 @@ class Load:
         self._stop = threading.Event()
         self._workers: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._unique = itertools.count(1)  # next() is atomic under the GIL
 
     def __enter__(self) -> "Load":
         self.start()
@@ -201,6 +233,8 @@ class Load:
         while not self._stop.is_set():
             path = self.paths[position % len(self.paths)]
             position += 1
+            if UNIQUE in path:
+                path = path.replace(UNIQUE, str(next(self._unique)))
             started, clock = time.time(), time.perf_counter()
             try:
                 connection.request("GET", path, headers={**HEADERS, "Connection": "keep-alive"})
@@ -265,6 +299,8 @@ class Summary:
     p99_ms: float | None = None
     max_ms: float | None = None
     x_cache: dict[str, int] = field(default_factory=dict)
+    #: Responses by :attr:`Sample.kind`.
+    kinds: dict[str, int] = field(default_factory=dict)
     #: Fresh responses older than the last commit (must be 0).
     outdated: int = 0
     #: Tracked-article responses judged (fresh 200s of its detail).
@@ -296,6 +332,7 @@ def summarise(
         p99_ms=rounded(percentile(latencies, 0.99)),
         max_ms=rounded(max(latencies, default=None)),
         x_cache=dict(sorted(caches.items())),
+        kinds=dict(sorted(Counter(sample.kind for sample in samples).items())),
         outdated=len(late),
         judged=judged,
     )

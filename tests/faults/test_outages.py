@@ -9,11 +9,12 @@ tests/api/test_degradation.py. ``python -m bench.faults.drill`` runs them under 
 
 import time
 import uuid
+from collections import Counter
 
 import pytest
 
 from bench.faults.editor import EditorProcess, edit_once, title_number
-from bench.faults.load import Load, Sample, outdated
+from bench.faults.load import STALE_WARNING, Load, Sample, outdated
 from tests.faults.conftest import RETRY_AFTER_SECONDS, skip_reason, until
 
 pytestmark = [
@@ -21,7 +22,6 @@ pytestmark = [
     pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason())),
 ]
 
-STALE_WARNING = '110 - "Response is Stale"'
 #: Long enough for gunicorn to kill a worker that hangs on a blackholed Redis (timeout 5 s).
 BLACKHOLE_LOAD_SECONDS = 8
 
@@ -40,15 +40,11 @@ def unavailable_error(sample: Sample) -> bool:
     )
 
 
-def answer_kind(sample: Sample) -> str:
-    """What a response during a database outage was: fresh, stale, unavailable or wrong."""
-    if sample.status == 200 and sample.x_cache in (None, "hit", "miss"):
-        return "fresh"
-    if sample.status == 200 and sample.stale and sample.warning == STALE_WARNING:
-        return "stale"
-    if unavailable_error(sample):
-        return "unavailable"
-    return "wrong"
+def served_as_promised(sample: Sample) -> bool:
+    """During a database outage: a fresh 200, a stale 200 (``Warning``) or a 503 saying when."""
+    if sample.kind == "unavailable":
+        return unavailable_error(sample)
+    return sample.kind in ("fresh", "stale")
 
 
 # Redis
@@ -143,24 +139,29 @@ def test_a_postgres_restart_under_load_answers_fresh_stale_or_503_never_500(
     for path in endpoints.cacheable:
         cached(path)  # so that what the cache holds can be served stale
     workers = stack.server.workers()
-    postmaster = stack.postgres.postmaster_pid()
     editor = EditorProcess(stack.env, endpoints.tracked_slug, every=0.3).start()
-    load = Load(stack.port, endpoints.public, threads=4, tracked=endpoints.tracked)
+    # Searches nobody made before always reach the database: some are sent during the restart.
+    paths = [*endpoints.public, *endpoints.searches]
+    load = Load(stack.port, paths, threads=4, tracked=endpoints.tracked)
+    restarts = 0
     with load:
         until(lambda: len(load.samples) >= 20)
-        began = time.time()
-        stack.postgres.restart()
-        ended = time.time()
-        seen = len(load.samples)
-        until(lambda: len(load.samples) >= seen + 60)
+        # A restart takes a fraction of a second: again (at most 3 times) if no answer met it.
+        while restarts < 3 and not any(s.kind != "fresh" for s in load.samples):
+            postmaster = stack.postgres.postmaster_pid()
+            stack.postgres.restart()
+            restarts += 1
+            assert stack.postgres.postmaster_pid() not in (None, postmaster)  # a real restart
+            seen = len(load.samples)
+            until(lambda seen=seen: len(load.samples) >= seen + 40)
     editor.stop()
 
     samples = load.samples
-    assert stack.postgres.postmaster_pid() not in (None, postmaster)  # a real restart
-    assert any(s.started <= ended and s.started + s.ms / 1000 >= began for s in samples)
     assert [s for s in samples if s.status == 500] == []
     assert [(s.path, s.error) for s in samples if s.status is None] == []
-    assert [s for s in samples if answer_kind(s) == "wrong"] == []
+    assert [s for s in samples if not served_as_promised(s)] == []
+    kinds = Counter(s.kind for s in samples)
+    assert kinds["unavailable"] + kinds["stale"] > 0, f"no answer met the restarts: {kinds}"
     assert outdated(samples, editor.commits, freshness=1.0) == []
     assert editor.commits
 
@@ -181,7 +182,9 @@ def test_with_postgres_stopped_a_cached_response_is_served_stale_and_the_rest_is
     never_cached = f"/api/v1/articles/?lang=uk&q={uuid.uuid4().hex}"
     stack.postgres.stop()
 
-    stale = fetch(endpoints.tracked)
+    # A process asks the database what changed once per API_FRESHNESS_SECONDS: until it next
+    # asks, it serves its hits as before (nothing can be committed meanwhile).
+    stale = until(lambda: (r := fetch(endpoints.tracked)).headers.get("x-cache") != "hit" and r)
     missing = fetch(never_cached)
     ready = fetch("/readyz")
     # An editor's session is read from the database.
