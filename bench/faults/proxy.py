@@ -84,6 +84,9 @@ class TcpProxy:
             self.mode = REFUSE
             listener, self._listener = self._listener, None
         if listener is not None:
+            # Stops listening at once (close() alone waits for the accept loop's poll to end).
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         self.cut()
 
