@@ -123,20 +123,20 @@ def run(args: argparse.Namespace) -> dict:
             samples = load.stop()
             probe.stop()
             editor.stop()
-        worker_timeouts = stack.worker_timeouts()
-        workers_after = len(stack.server.workers())
+        server = {
+            "worker_killed": killed[0] if killed else None,
+            "workers_after": len(stack.server.workers()),
+            "worker_timeouts": stack.worker_timeouts(),
+        }
         stack.remove_logs()
 
     for current in phases:
         current.readyz.update(answer for at, answer in probe.answers if current.holds(at))
-    return report(
-        args, phases, samples, editor, freshness, paths, killed, worker_timeouts, workers_after
-    )
+    return report(args, phases, samples, editor, freshness, paths, server)
 
 
-def report(
-    args, phases, samples, editor, freshness, paths, killed, worker_timeouts, workers_after
-) -> dict:
+def report(args, phases, samples, editor, freshness, paths, server: dict) -> dict:
+    """The figures per phase and in all, the checks, and ``server``'s facts."""
     results = []
     for current in phases:
         # By when the answer came: a request sent just before a fault and answered during it
@@ -175,9 +175,7 @@ def report(
         "phases": results,
         "total": total,
         "editor": {"commits": len(editor.commits), "failed": len(editor.failures)},
-        "worker_killed": killed[0] if killed else None,
-        "workers_after": workers_after,
-        "worker_timeouts": worker_timeouts,
+        **server,
         "checks": checks,
         "passed": all(checks.values()),
     }

@@ -84,9 +84,6 @@ class Stack:
         """Workers gunicorn killed for being silent past its timeout, as its log says."""
         return self.server.log_text().count("WORKER TIMEOUT")
 
-    def server_errors_logged(self) -> int:
-        return self.server.log_text().count('"levelname": "ERROR"')
-
     def remove_logs(self) -> None:
         if self._own_log_dir:
             shutil.rmtree(self.log_dir, ignore_errors=True)

@@ -205,3 +205,25 @@ def test_with_postgres_stopped_a_cached_response_is_served_stale_and_the_rest_is
     assert ready.json()["checks"]["database"] == "unavailable"
     assert fetch("/healthz").status == 200
     assert (admin.status, admin.headers.get("retry-after")) == (503, str(RETRY_AFTER_SECONDS))
+
+
+def test_with_postgres_stopped_the_schema_and_the_api_docs_keep_serving(stack, fetch):
+    stack.postgres.stop()
+
+    assert {path: fetch(path).status for path in ("/api/schema/?lang=ar", "/api/docs/")} == {
+        "/api/schema/?lang=ar": 200,
+        "/api/docs/": 200,
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="docs/operations.md says the catalog needs no database, but with the response "
+    "cache on its lookup asks the database what changed first: 503 unless cached",
+)
+def test_with_postgres_stopped_the_catalog_keeps_serving_what_is_not_cached(stack, fetch):
+    stack.postgres.stop()
+
+    reply = fetch(f"/api/v1/i18n/catalog/?lang=uk&v={uuid.uuid4().hex}")  # a key never cached
+
+    assert reply.status == 200
