@@ -64,7 +64,14 @@ class ApiViewMixin:
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)  # throttling counts cached requests too
         if self._cacheable(request):
-            self._cache_key, self._cache_seq, cached = response_cache.lookup(request)
+            try:
+                self._cache_key, self._cache_seq, cached = response_cache.lookup(request)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                # Nothing can be checked: answer uncached; a view that needs the
+                # database raises too, and answers stale or 503 (handle_exception).
+                return
             if cached is not None:
                 raise _CachedResponse(cached)
 

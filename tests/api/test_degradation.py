@@ -271,6 +271,19 @@ def test_a_cached_response_is_served_stale_while_the_database_is_down(
             assert int(response["Age"]) >= 0
 
 
+def test_what_needs_no_database_is_served_fresh_with_the_cache_on(
+    api, demo_content, response_cache
+):
+    for url in WITHOUT_DATABASE:
+        api.get_json(url, lang="uk")
+    with database_down():
+        for url in WITHOUT_DATABASE:
+            for language in ("en", "ar", "uk"):
+                response = api.get_json(url, lang=language)
+                assert response.status_code == 200, (url, language)
+                assert response.get("X-Cache") in (None, "miss"), (url, language)
+
+
 def test_what_the_cache_does_not_hold_is_503_with_retry_after(api, demo_content, settings):
     settings.API_RETRY_AFTER_SECONDS = 7
     urls = [url for url in _demo_urls(api) if url not in WITHOUT_DATABASE]

@@ -1,8 +1,9 @@
 """One live stack for the module: gunicorn in production settings on a PostgreSQL cluster and a
 Redis server of its own (bench.faults), which the tests stop, block and restart.
 
-Every test starts from a healthy stack (:func:`healthy`), whatever the one before
-it did, so they pass in any order.
+A test that uses :func:`healthy` starts from a healthy stack, whatever the one
+before it did, so they pass in any order. Nothing here is autouse: the other
+modules of tests/faults/ set up their own processes.
 """
 
 import os
@@ -62,7 +63,7 @@ def endpoints(stack) -> Endpoints:
     return discover(stack.port)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def healthy(stack):
     """Redis running and reachable, PostgreSQL running, ``/readyz`` ok on the workers."""
     stack.proxy.forward()

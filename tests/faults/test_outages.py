@@ -20,6 +20,7 @@ from tests.faults.conftest import RETRY_AFTER_SECONDS, skip_reason, until
 pytestmark = [
     pytest.mark.faults,
     pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason())),
+    pytest.mark.usefixtures("healthy"),
 ]
 
 #: Long enough for gunicorn to kill a worker that hangs on a blackholed Redis (timeout 5 s).
@@ -216,11 +217,6 @@ def test_with_postgres_stopped_the_schema_and_the_api_docs_keep_serving(stack, f
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/operations.md says the catalog needs no database, but with the response "
-    "cache on its lookup asks the database what changed first: 503 unless cached",
-)
 def test_with_postgres_stopped_the_catalog_keeps_serving_what_is_not_cached(stack, fetch):
     stack.postgres.stop()
 
