@@ -28,6 +28,7 @@ neither fresh, stale nor a 503 with ``Retry-After``, or an outdated response.
 import argparse
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -128,11 +129,16 @@ def run(args: argparse.Namespace) -> dict:
             "workers_after": len(stack.server.workers()),
             "worker_timeouts": stack.worker_timeouts(),
         }
-        stack.remove_logs()
+        logs = stack.log_dir
 
     for current in phases:
         current.readyz.update(answer for at, answer in probe.answers if current.holds(at))
-    return report(args, phases, samples, editor, freshness, paths, server)
+    result = report(args, phases, samples, editor, freshness, paths, server)
+    if result["passed"]:
+        shutil.rmtree(logs, ignore_errors=True)
+    else:
+        say(f"a check failed: gunicorn's and Redis's logs are kept in {logs}")
+    return result
 
 
 def report(args, phases, samples, editor, freshness, paths, server: dict) -> dict:
