@@ -10,6 +10,7 @@ what a test or the drill does to them never touches the machine's shared
 servers.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -56,11 +57,12 @@ def wait_for_port(port: int, *, seconds: float = 30.0, closed: bool = False) -> 
 
 
 class RedisServer:
-    """``redis-server`` on 127.0.0.1:``port``, persisting nothing: a restart starts empty."""
+    """``redis-server`` on 127.0.0.1:``port``; a restart starts empty unless stopped with ``keep``."""
 
     def __init__(self, log_dir: Path, port: int | None = None) -> None:
         self.port = port or free_port()
         self.log_path = log_dir / f"redis-{self.port}.log"
+        self.dump_path = log_dir / f"redis-{self.port}.rdb"
         self.process: subprocess.Popen | None = None
 
     def url(self, db: int = 0) -> str:
@@ -74,8 +76,9 @@ class RedisServer:
         if self.running:
             return
         with self.log_path.open("ab") as log:
+            dump = ["--dir", str(self.dump_path.parent), "--dbfilename", self.dump_path.name]
             self.process = subprocess.Popen(
-                [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", *REDIS_OPTIONS],
+                [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", *REDIS_OPTIONS, *dump],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -97,6 +100,10 @@ class RedisServer:
         reply = self._command(b"SELECT %d\r\nDBSIZE" % db).split(b"\r\n")[-1]
         return int(reply.removeprefix(b":"))
 
+    def command(self, *words: str) -> str:
+        """Run one command (words without spaces); its reply, e.g. ``"OK"``, ``"PONG"``, ``"3"``."""
+        return self._command(" ".join(words).encode()).decode().lstrip("+:-")
+
     def _command(self, command: bytes) -> bytes:
         """Send inline ``command`` (lines); the reply to the last line, without its CRLF."""
         expected = command.count(b"\r\n") + 1
@@ -110,10 +117,19 @@ class RedisServer:
                 reply += chunk
         return reply.rstrip(b"\r\n")
 
-    def stop(self) -> None:
-        """Stop the server (SIGTERM; it saves nothing) and wait until its port refuses."""
+    def stop(self, *, keep: bool = False) -> None:
+        """Stop the server and wait until its port refuses.
+
+        ``keep``: save what it holds first, to load it at the next start (a
+        network outage, or a Redis that persists); else it holds nothing then.
+        """
         if not self.running:
             return
+        if keep:
+            with contextlib.suppress(OSError):  # it closes the connection as it exits
+                self._command(b"SHUTDOWN SAVE")
+        else:
+            self.dump_path.unlink(missing_ok=True)
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

@@ -9,7 +9,6 @@ PostgreSQL and Redis: tests/faults/.
 import contextlib
 import shutil
 import socket
-import subprocess
 import threading
 import time
 from unittest import mock
@@ -19,6 +18,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from articles.models import Article
+from bench.faults.services import RedisServer
 from clinic.i18n.services import content_save
 
 pytestmark = pytest.mark.django_db
@@ -35,52 +35,6 @@ PUBLIC = [
 ]
 #: Answered from code and files: served whatever the database does.
 WITHOUT_DATABASE = ["/api/v1/i18n/catalog/", "/api/schema/"]
-REDIS_SERVER = shutil.which("redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisProcess:
-    """A redis-server of the test's own on a free port, to stop and start at will."""
-
-    def __init__(self, directory) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        options = ["--dir", str(self.directory), "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), *options],
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            if self.cli("ping") == "PONG":
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self, *, keep: bool = False) -> None:
-        """Stop the server; ``keep``: with what it holds, loaded again at the next start."""
-        if self.process is not None:
-            if keep:
-                self.cli("shutdown", "save")
-            else:
-                self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def cli(self, *args: str) -> str:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)) as s:
-            command = f"*{len(args)}\r\n" + "".join(f"${len(a)}\r\n{a}\r\n" for a in args)
-            s.sendall(command.encode())
-            return s.recv(1024).decode().strip().lstrip("+")
-        return ""
 
 
 class Silent:
@@ -106,11 +60,11 @@ class Silent:
 @pytest.fixture
 def redis(settings, tmp_path):
     """The cache is a Redis server of the test's own (``redis.stop()``, ``redis.start()``)."""
-    if REDIS_SERVER is None:
+    if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    server = RedisProcess(tmp_path)
+    server = RedisServer(tmp_path)
     server.start()
-    _use_redis(settings, server.url)
+    _use_redis(settings, server.url())
     settings.CACHE_RETRY_SECONDS = 0  # try Redis again at every operation
     yield server
     server.stop()
@@ -182,7 +136,7 @@ def test_an_entry_kept_before_an_outage_is_not_served_after_an_edit_made_during_
     content_save(obj=article, changed_fields=["title_uk"])
     assert api.get_json(url).json()["title"] == "Правка під час збою кешу"
     redis.start()
-    assert redis.cli("dbsize") != "0"  # the old entry is back
+    assert redis.keys() > 0  # the old entry is back
     response = api.get_json(url)
     assert response.json()["title"] == "Правка під час збою кешу" != original
 
@@ -190,8 +144,8 @@ def test_an_entry_kept_before_an_outage_is_not_served_after_an_edit_made_during_
 def test_redis_refusing_writes_is_a_cache_that_keeps_nothing(
     api, demo_content, redis, response_cache
 ):
-    redis.cli("config", "set", "maxmemory-policy", "noeviction")
-    redis.cli("config", "set", "maxmemory", "1")
+    redis.command("CONFIG", "SET", "maxmemory-policy", "noeviction")
+    redis.command("CONFIG", "SET", "maxmemory", "1")
     for url in _demo_urls(api):
         assert api.get_json(url).status_code == 200
         assert api.get_json(url).status_code == 200
