@@ -57,7 +57,7 @@ def wait_for_port(port: int, *, seconds: float = 30.0, closed: bool = False) -> 
 
 
 class RedisServer:
-    """``redis-server`` on 127.0.0.1:``port``; a restart starts empty unless stopped with ``keep``."""
+    """``redis-server`` on 127.0.0.1:``port``; it starts empty unless stopped with ``keep``."""
 
     def __init__(self, log_dir: Path, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -76,9 +76,10 @@ class RedisServer:
         if self.running:
             return
         with self.log_path.open("ab") as log:
+            listen = ["--port", str(self.port), "--bind", "127.0.0.1"]
             dump = ["--dir", str(self.dump_path.parent), "--dbfilename", self.dump_path.name]
             self.process = subprocess.Popen(
-                [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", *REDIS_OPTIONS, *dump],
+                [REDIS_SERVER, *listen, *REDIS_OPTIONS, *dump],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
