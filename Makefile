@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Tests run with DEBUG off, as in production; they need a (throwaway) key.
 TEST_ENV := SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test test-browser bench lint format messages check-messages
+.PHONY: install run serve test test-browser bench drill lint format messages check-messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test-browser: install
 # DATABASE_URL on PostgreSQL for the 1,000 vs 100,000 articles run.
 bench: install
 	$(BIN)/python -m bench.run $(ARGS)
+
+# Fault drill (docs/operations.md, "Faults"): steady load while Redis stops, PostgreSQL restarts
+# and a worker is killed, on a PostgreSQL cluster and a Redis server of its own; about a minute.
+drill: install
+	$(BIN)/python -m bench.faults.drill $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

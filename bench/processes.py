@@ -8,6 +8,7 @@ benchmark's own work (gunicorn, its PostgreSQL backends, wrk) from other load.
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -332,6 +333,15 @@ class Server:
             return 0
         master = process_ticks(self.process.pid, children=True)
         return master + sum(process_ticks(pid) for pid in self.workers())
+
+    def kill_worker(self, signum: int = signal.SIGKILL) -> int:
+        """Send ``signum`` (SIGKILL: a crash) to one worker; its PID. The master starts another."""
+        pid = self.workers()[0]
+        os.kill(pid, signum)
+        return pid
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

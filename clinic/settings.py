@@ -138,16 +138,36 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails the request (503) within seconds, not at TCP's timeouts
+    # (minutes): connecting, sending (data unacknowledged) and waiting on a silent
+    # connection (keepalive probes) are each bounded, well below gunicorn's timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        tcp_user_timeout=10_000,
+        keepalives=1,
+        keepalives_idle=5,
+        keepalives_interval=2,
+        keepalives_count=3,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory with nothing set, Redis from REDIS_URL.
+# Cache: local memory with nothing set, Redis from REDIS_URL. Redis down, slow or full is a
+# cache miss, never an error (clinic/cache.py): each answer must come within
+# CACHE_TIMEOUT_SECONDS; after a failure a process leaves Redis alone for CACHE_RETRY_SECONDS.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.25)
+CACHE_RETRY_SECONDS = env_float("CACHE_RETRY_SECONDS", 5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "clinic.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "clinic",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -202,13 +222,18 @@ API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 300)
 # How often each process asks the database what changed (seconds): the longest a cached
 # response can be served after a commit changed it. See clinic/published/freshness.py.
 API_FRESHNESS_SECONDS = env_float("API_FRESHNESS_SECONDS", 1.0)
+# While the database is unreachable, a cached response at most this old (seconds) is served,
+# marked stale; 0 serves none. Everything else answers 503 with Retry-After
+# (API_RETRY_AFTER_SECONDS). See docs/operations.md ("Faults").
+API_STALE_IF_ERROR_SECONDS = env_int("API_STALE_IF_ERROR_SECONDS", 3600)
+API_RETRY_AFTER_SECONDS = env_int("API_RETRY_AFTER_SECONDS", 5)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["clinic.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["clinic.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "300/minute")},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "clinic.api.schema.ApiAutoSchema",
@@ -245,7 +270,15 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api/|healthz|readyz).*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["Content-Language", "ETag", "Last-Modified", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "Content-Language",
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "X-Cache",
+    "Warning",
+    "Age",
+]
 
 # Editorial rules.
 # Disclaimers every published article must carry (by key).

@@ -1,4 +1,9 @@
+import sys
+
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
+from django.template import loader
 from django.urls import include, path, re_path
 from django.views import defaults
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -33,6 +38,27 @@ def handler404(request, exception):
 
 
 def handler500(request):
+    """JSON under the API, Django's page elsewhere; 503 pages while the database is unavailable.
+
+    Django calls it while handling the exception, so ``sys.exc_info()`` holds it.
+    """
+    exception = sys.exc_info()[1]
     if request.path.startswith(API_PATHS):
-        return errors.server_error(request)
+        return errors.server_error(request, exception)
+    if errors.database_unavailable(exception):
+        return database_unavailable_page(request)
     return defaults.server_error(request)
+
+
+def database_unavailable_page(request) -> HttpResponse:
+    """The admin's page while the database cannot be reached: what happened, what to do.
+
+    Rendered without a request context (nothing on it may need the database).
+    """
+    seconds = settings.API_RETRY_AFTER_SECONDS
+    response = HttpResponse(
+        loader.render_to_string("503.html", {"retry_after": seconds}), status=503
+    )
+    response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,6 +5,8 @@ Messages are gettext strings, so they come in the language of the request.
 
 import logging
 
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -82,6 +84,32 @@ class ApiError(exceptions.APIException):
         self.details = details
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database cannot serve now (down, restarting, unreachable, busy).
+
+    Such a request is answered 503 with ``Retry-After`` (or, for the API, a stale
+    cached response), never 500: trying again later is what the client should do.
+    """
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+class DatabaseUnavailable(ApiError):
+    """503 with ``Retry-After`` (``API_RETRY_AFTER_SECONDS``): the database cannot be reached."""
+
+    def __init__(self) -> None:
+        self.wait = settings.API_RETRY_AFTER_SECONDS  # DRF's handler sends it as Retry-After
+        super().__init__(503, "unavailable", *unavailable_message(self.wait))
+
+
+def unavailable_message(seconds: int) -> tuple[str, dict]:
+    message = ngettext(
+        "The service is briefly unavailable. Please try again in %(seconds)d second.",
+        "The service is briefly unavailable. Please try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+    return message, {"retry_after": seconds}
+
+
 def json_error(status_code: int, code: str, message: str, details: object = None) -> HttpResponse:
     """An error answered outside DRF's views (middleware, Django's 404/500 handlers)."""
     return HttpResponse(
@@ -95,7 +123,16 @@ def not_found(request, exception=None) -> HttpResponse:
     return json_error(status.HTTP_404_NOT_FOUND, "not_found", _("Not found."))
 
 
-def server_error(request) -> HttpResponse:
+def server_error(request, exception: BaseException | None = None) -> HttpResponse:
+    """500, or 503 with ``Retry-After`` when ``exception`` says the database is unavailable."""
+    if database_unavailable(exception):
+        seconds = settings.API_RETRY_AFTER_SECONDS
+        response = json_error(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable", *unavailable_message(seconds)
+        )
+        response["Retry-After"] = str(seconds)
+        response["Cache-Control"] = "no-store"
+        return response
     return json_error(
         status.HTTP_500_INTERNAL_SERVER_ERROR,
         "server_error",

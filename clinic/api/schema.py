@@ -13,6 +13,8 @@ ERROR_DESCRIPTIONS = {
     406: "Only application/json is served.",
     429: "Throttled; `Retry-After` says when to try again.",
     500: "Server error (no internals are shown).",
+    503: "The database is briefly unavailable (`unavailable`); `Retry-After` says when to try "
+    "again. Responses the server had cached are served instead, with `X-Cache: stale`.",
 }
 ERROR_COMPONENTS = {
     "ErrorDetail": {

@@ -1,5 +1,6 @@
 """Base of every API view, and the clinic's own endpoints."""
 
+import logging
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api import published, response_cache
+from clinic.api.errors import DatabaseUnavailable, database_unavailable
 from clinic.api.examples import CONTACTS_AR
 from clinic.api.serializers import (
     ContactLineSerializer,
@@ -21,6 +23,8 @@ from clinic.api.serializers import (
 )
 from clinic.i18n.catalogs import catalog_paths, interface_catalog
 from clinic.i18n.languages import languages
+
+logger = logging.getLogger(__name__)
 
 
 class _CachedResponse(Exception):
@@ -46,6 +50,7 @@ class ApiViewMixin:
     #: What the response shows (clinic.published.store.tags_of_change); set while answering.
     cache_tags: tuple[str, ...] = ()
     last_modified: datetime | None = None
+    _cache_key: str | None = None
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "language": self.request.LANGUAGE_CODE}
@@ -59,27 +64,47 @@ class ApiViewMixin:
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)  # throttling counts cached requests too
         if self._cacheable(request):
-            self._cache_key, self._cache_seq, cached = response_cache.lookup(request)
+            try:
+                self._cache_key, self._cache_seq, cached = response_cache.lookup(request)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                # Nothing can be checked: answer uncached; a view that needs the
+                # database raises too, and answers stale or 503 (handle_exception).
+                return
             if cached is not None:
                 raise _CachedResponse(cached)
 
     def handle_exception(self, exc):
         if isinstance(exc, _CachedResponse):
             return exc.response
+        if database_unavailable(exc):
+            return self._database_unavailable(exc)
         return super().handle_exception(exc)
 
+    def _database_unavailable(self, exc):
+        """The kept response, marked stale, or 503 with ``Retry-After``; never 500."""
+        logger.warning("The database is unavailable (%s): %s", exc, self.request.path)
+        if self._cacheable(self.request):
+            stale = response_cache.stale(self.request)
+            if stale is not None:
+                return stale
+        return super().handle_exception(DatabaseUnavailable())
+
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.get("X-Cache") == "hit":
+        if response.get("X-Cache") in ("hit", "stale"):
             return response
         response = super().finalize_response(request, response, *args, **kwargs)
-        if not self.public_cache:
+        if response.status_code >= 500:
+            patch_cache_control(response, no_store=True)
+        elif not self.public_cache:
             patch_cache_control(response, private=True, no_store=True)
         elif request.method in ("GET", "HEAD") and response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
             last_modified = self.get_last_modified()
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified.timestamp())
-        if self._cacheable(request) and response.status_code == 200:
+        if self._cacheable(request) and response.status_code == 200 and self._cache_key:
             response_cache.store(
                 self._cache_key, response, seq=self._cache_seq, tags=self.cache_tags
             )
@@ -173,16 +198,29 @@ class HealthView(APIView):
         return Response({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
 
-@extend_schema(tags=["health"], summary="Readiness: database and cache", responses=HealthSerializer)
+@extend_schema(
+    tags=["health"],
+    summary="Readiness: database and cache",
+    description=(
+        "`ok`: both work. `degraded` (still 200, keep sending traffic): the cache is "
+        "unavailable, so responses come from the database uncached and throttling counts "
+        "per process. `unavailable` (503): the database cannot be reached; only responses "
+        "the cache holds are served (marked stale), everything else answers 503."
+    ),
+    responses={200: HealthSerializer, 503: HealthSerializer},
+)
 class ReadyView(APIView):
     throttle_classes = []
 
     def get(self, request):
         checks = {"database": _check_database(), "cache": _check_cache()}
-        ready = all(value == "ok" for value in checks.values())
+        if checks["database"] != "ok":
+            status, code = "unavailable", 503
+        else:
+            status, code = ("ok" if checks["cache"] == "ok" else "degraded"), 200
         return Response(
-            {"status": "ok" if ready else "unavailable", "checks": checks},
-            status=200 if ready else 503,
+            {"status": status, "checks": checks},
+            status=code,
             headers={"Cache-Control": "no-store"},
         )
 

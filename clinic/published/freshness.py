@@ -108,6 +108,10 @@ class Clock:
             self._learn_back_to(seq)
         return all(self.moved.get(tag, 0) <= seq for tag in (*tags, EVERYTHING))
 
+    def known_outdated(self, seq: int, tags: Iterable[str]) -> bool:
+        """Whether this process knows (without the database) that a tag moved after ``seq``."""
+        return any(self.moved.get(tag, 0) > seq for tag in (*tags, EVERYTHING))
+
     def _learn_back_to(self, seq: int) -> None:
         """Learn the moves after ``seq`` this process has not seen (it started later)."""
         with self._lock:

@@ -165,11 +165,16 @@ def documents_refresh(marks: dict) -> list[tuple[Document | None, Document]]:
             kind = _kinds[name]
             for batch in _batches(kind, None if kind.whole else ids):
                 changes += _write(kind, batch)
-        if len(changes) > MANY:  # every cached response, rather than each one
-            tags_move([EVERYTHING])
-        else:
-            tags_move(tag for old, new in changes for tag in tags_of_change(old, new))
+        _announce(changes)
     return changes
+
+
+def _announce(changes: list[tuple[Document | None, Document]]) -> None:
+    """Move the tags of ``changes``, in their transaction: committed documents are announced."""
+    if len(changes) > MANY:  # every cached response, rather than each one
+        tags_move([EVERYTHING])
+    else:
+        tags_move(tag for old, new in changes for tag in tags_of_change(old, new))
 
 
 @dataclass
@@ -194,8 +199,10 @@ def documents_rebuild(
     Each batch is its own transaction (a rebuild of 100,000 articles is not one);
     ``jobs`` processes build batches side by side (PostgreSQL, outside a
     transaction: SQLite writes one at a time, and other processes could not see
-    the rows of an open transaction). ``dry_run``: compare, write nothing. Every
-    cached response is dropped at the end if anything changed.
+    the rows of an open transaction). ``dry_run``: compare, write nothing. Each
+    batch moves the tags of the documents it changed in its own transaction, so a
+    rebuild killed at any point leaves no committed document unannounced (cached
+    responses showing it are dropped), and the next run completes the rest.
     ``progress(kind, done, total)`` is called after each batch.
     """
     languages = list(languages) if languages is not None else None
@@ -211,12 +218,9 @@ def documents_rebuild(
             done += size
             if progress:
                 progress(name, done, total)
-    if outcome.changed and not dry_run:
-        with transaction.atomic():
-            tags_move([EVERYTHING])
-        if outcome.changed > MANY and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # the planner's statistics of the new rows
-                cursor.execute(f"ANALYZE {Document._meta.db_table}")
+    if outcome.changed > MANY and not dry_run and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the planner's statistics of the new rows
+            cursor.execute(f"ANALYZE {Document._meta.db_table}")
     return outcome
 
 
@@ -235,6 +239,8 @@ def _rebuild_batch(task) -> tuple[int, list, int]:
     name, batch, languages, dry_run, keep = task
     with transaction.atomic():
         changes = _write(_kinds[name], batch, languages=languages, dry_run=dry_run)
+        if not dry_run:
+            _announce(changes)
     return len(changes), changes[:keep], len(batch or ())
 
 

@@ -37,4 +37,11 @@ def test_preflight_allows_only_reads(client):
 def test_browsers_may_read_the_caching_and_language_headers(client):
     response = client.get("/api/v1/topics/", headers={"Origin": "https://www.clinic.example"})
     exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
-    assert {"etag", "last-modified", "retry-after", "content-language"} <= exposed
+    assert {
+        "etag",
+        "last-modified",
+        "retry-after",
+        "content-language",
+        "x-cache",
+        "warning",
+    } <= exposed

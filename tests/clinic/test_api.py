@@ -172,7 +172,8 @@ def test_readyz_reports_database_and_cache(api):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
 
 
-def test_readyz_is_503_when_the_cache_is_down(api, monkeypatch):
+def test_readyz_is_degraded_not_down_when_the_cache_is_down(api, monkeypatch):
+    """The API still serves without its cache: the instance stays in the load balancer."""
     from django.core.cache import cache
 
     def broken(*args, **kwargs):
@@ -180,8 +181,24 @@ def test_readyz_is_503_when_the_cache_is_down(api, monkeypatch):
 
     monkeypatch.setattr(cache, "set", broken)
     response = api.get_json("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "cache": "unavailable"},
+    }
+
+
+def test_readyz_is_503_when_the_database_is_down(api, monkeypatch):
+    from django.db import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper._execute", broken)
+    response = api.get_json("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "cache": "unavailable"}
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["checks"]["database"] == "unavailable"
 
 
 def test_languages_completeness_does_not_count_unpublished_articles(api, demo_content):

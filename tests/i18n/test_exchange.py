@@ -350,6 +350,15 @@ def test_a_translation_longer_than_its_field_is_an_error(demo_content, tmp_path)
     assert f"articles.article:{Article.objects.get().pk}:seo_title" in message
 
 
+def test_a_nul_character_is_an_error_not_a_database_failure(demo_content, tmp_path):
+    """PostgreSQL cannot store U+0000 in text: the import says which entry, changes nothing."""
+    po = export(tmp_path)
+    article_entry(po, "title").msgstr = "\x00 عنوان"
+    message = _fails(save(po, tmp_path / "ar.po"), match="NUL character")
+    assert f"articles.article:{Article.objects.get().pk}:title" in message
+    assert Article.objects.get().title_ar != "\x00 عنوان"
+
+
 def test_truncated_file_is_refused(demo_content, tmp_path):
     export(tmp_path)
     text = (tmp_path / "ar.po").read_text()

@@ -165,7 +165,7 @@ def translations_import(
 
     Raises :class:`ImportFailed` (nothing changed) when the file has errors:
     bad syntax or encoding, wrong language, unknown or duplicate entries, or a
-    translation to be written that is longer than its field allows or whose
+    translation to be written that holds a NUL character, is longer than its field allows or whose
     numbers, phone numbers, URLs, e-mail addresses or study identifiers differ
     from its source (an entry equal to the current translation, which is
     current, is unchanged and not checked again).
@@ -268,9 +268,11 @@ def _refused(
     language: str,
     report: ImportReport,
 ) -> bool:
-    """Whether ``text``, to be written, is an error: too long, or its invariants differ."""
+    """Whether ``text``, to be written, is an error: a NUL, too long, or its invariants differ."""
     limit = type(obj)._meta.get_field(name).max_length
-    if limit is not None and len(text) > limit:
+    if "\x00" in text:  # no database text column can hold it (the admin's forms refuse it too)
+        message = "contains a NUL character (U+0000), which cannot be stored"
+    elif limit is not None and len(text) > limit:
         message = f"too long: {len(text)} characters, at most {limit}"
     else:
         # Only what will be written is checked: tokenising every entry took most of the time.

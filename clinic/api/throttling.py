@@ -1,0 +1,54 @@
+"""Throttling that keeps counting while the shared cache is down.
+
+DRF's throttles keep each client's request history in the cache. Redis down is a
+cache miss (:mod:`clinic.cache`), which would forget every history and so let
+every request through. Instead, while the cache is unavailable, each process
+counts in its own memory: a client can then make up to the rate *per worker
+process*, and no more, until Redis is back (the histories kept per process
+during the outage are then left to expire).
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from rest_framework import throttling
+
+from clinic.cache import cache_available
+
+logger = logging.getLogger(__name__)
+
+_MISSING = object()
+
+
+class Histories:
+    """The shared cache, or this process's memory while the shared cache is unavailable."""
+
+    def __init__(self) -> None:
+        self.local = LocMemCache("throttle-histories", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+        self.counting_locally = False
+
+    def get(self, key: str, default=None):
+        value = cache.get(key, _MISSING)
+        if self._shared_down():
+            return self.local.get(key, default)
+        return default if value is _MISSING else value
+
+    def set(self, key: str, value, timeout) -> None:
+        cache.set(key, value, timeout)
+        if self._shared_down():
+            self.local.set(key, value, timeout)
+
+    def _shared_down(self) -> bool:
+        down = not cache_available(cache)
+        if down != self.counting_locally:
+            self.counting_locally = down
+            if down:
+                logger.warning("Throttling counts per process while the cache is unavailable.")
+        return down
+
+
+class AnonRateThrottle(throttling.AnonRateThrottle):
+    """DRF's per-IP throttle (``API_THROTTLE_RATE``), per process while the cache is down."""
+
+    cache = Histories()
