@@ -344,14 +344,20 @@ class Server:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            terminate(self.process, seconds=40)
+
+
+def terminate(process: subprocess.Popen, *, seconds: float) -> None:
+    """Ask ``process`` to stop (SIGTERM), kill it if it has not within ``seconds``, reap it."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:

@@ -55,10 +55,7 @@ def database_unavailable_page(request) -> HttpResponse:
 
     Rendered without a request context (nothing on it may need the database).
     """
-    seconds = settings.API_RETRY_AFTER_SECONDS
-    response = HttpResponse(
-        loader.render_to_string("503.html", {"retry_after": seconds}), status=503
+    context = {"retry_after": settings.API_RETRY_AFTER_SECONDS}
+    return errors.retry_later(
+        HttpResponse(loader.render_to_string("503.html", context), status=503)
     )
-    response["Retry-After"] = str(seconds)
-    response["Cache-Control"] = "no-store"
-    return response

@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 
-from bench.processes import PYTHON, ROOT
+from bench.processes import PYTHON, ROOT, terminate
 
 _NUMBER = re.compile(r" #(\d+)$")
 
@@ -157,13 +157,8 @@ class EditorProcess:
         self._reader.join(timeout=5)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            terminate(self.process, seconds=30)
         if self._reader is not None:
             self._reader.join(timeout=5)
 

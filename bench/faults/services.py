@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.processes import free_port, say
+from bench.processes import free_port, say, terminate
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 #: Nothing kept on disk: a restarted server starts empty.
@@ -131,12 +131,7 @@ class RedisServer:
                 self._command(b"SHUTDOWN SAVE")
         else:
             self.dump_path.unlink(missing_ok=True)
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, seconds=10)
         wait_for_port(self.port, closed=True, seconds=10)
 
     def restart(self) -> None:

@@ -110,6 +110,13 @@ def unavailable_message(seconds: int) -> tuple[str, dict]:
     return message, {"retry_after": seconds}
 
 
+def retry_later(response: HttpResponse) -> HttpResponse:
+    """A 503 answered outside DRF: ``Retry-After`` (``API_RETRY_AFTER_SECONDS``), kept nowhere."""
+    response["Retry-After"] = str(settings.API_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def json_error(status_code: int, code: str, message: str, details: object = None) -> HttpResponse:
     """An error answered outside DRF's views (middleware, Django's 404/500 handlers)."""
     return HttpResponse(
@@ -127,12 +134,11 @@ def server_error(request, exception: BaseException | None = None) -> HttpRespons
     """500, or 503 with ``Retry-After`` when ``exception`` says the database is unavailable."""
     if database_unavailable(exception):
         seconds = settings.API_RETRY_AFTER_SECONDS
-        response = json_error(
-            status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable", *unavailable_message(seconds)
+        return retry_later(
+            json_error(
+                status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable", *unavailable_message(seconds)
+            )
         )
-        response["Retry-After"] = str(seconds)
-        response["Cache-Control"] = "no-store"
-        return response
     return json_error(
         status.HTTP_500_INTERNAL_SERVER_ERROR,
         "server_error",
