@@ -7,6 +7,8 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 # Tests run with DEBUG off, as in production; they need a (throwaway) key.
 TEST_ENV := SECRET_KEY=test-only-not-a-secret
+# Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: install run serve test test-browser bench drill lint format messages check-messages
 
@@ -32,8 +34,10 @@ serve: install
 	STATIC_MANIFEST=1 $(MANAGE) collectstatic --noinput --verbosity 0
 	STATIC_MANIFEST=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn clinic.wsgi:application -c gunicorn.conf.py
 
+# --dist worksteal: schemathesis gives all its API operations one test id, so grouping
+# schedulers (loadfile, loadscope, loadgroup) would silently drop them.
 test: install
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The real-browser admin tests alone (installs Debian's chromium if missing).
 test-browser: install

@@ -1,3 +1,6 @@
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
@@ -7,6 +10,30 @@ from clinic.demo import demo_content_load
 
 def pytest_configure(config):
     _fast_password_hashing()
+    _redis_database_per_worker(config)
+
+
+def _redis_database_per_worker(config) -> None:
+    """Under pytest-xdist each worker gets a Redis database of its own: worker ``gwN`` uses
+    the database of ``REDIS_URL`` minus N, so one worker's flush or cached response never
+    reaches another's tests (pytest-django already gives each worker its own SQL database).
+    Tests that read ``REDIS_URL`` themselves see the worker's URL too."""
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    url = os.environ.get("REDIS_URL")
+    if not worker or not url:
+        return
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    if database < 0:
+        raise pytest.UsageError(
+            f"{url} leaves no Redis database for xdist worker {worker}: use a higher "
+            "database number in REDIS_URL or fewer workers (TEST_WORKERS)"
+        )
+    url = urlunsplit(parts._replace(path=f"/{database}"))
+    os.environ["REDIS_URL"] = url
+    django_settings.REDIS_URL = url
+    if django_settings.CACHES["default"]["BACKEND"] == "clinic.cache.RedisCache":
+        django_settings.CACHES["default"]["LOCATION"] = url
 
 
 def _fast_password_hashing() -> None:
