@@ -169,7 +169,9 @@ class ReadModelMachine(RuleBasedStateMachine):
         po = translations_export(language="ar", model_names=["articles"])
         for entry in po:
             if entry.msgctxt.endswith(":title"):
-                entry.msgstr = f"{value} {entry.msgctxt}"
+                # Every English title ends with a number (the import refuses a translation
+                # whose numbers differ from its source's): the translation keeps it.
+                entry.msgstr = f"{value} {entry.msgid.split()[-1]}"
                 entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
         path = Path(self.tmp) / "ar.po"
         po.save(str(path))
