@@ -147,12 +147,24 @@ def test_a_postgres_restart_under_load_answers_fresh_stale_or_503_never_500(
     restarts = 0
     with load:
         until(lambda: len(load.samples) >= 20)
+
+        def met() -> bool:
+            return any(s.kind != "fresh" for s in load.samples)
+
         # A restart takes a fraction of a second: again (at most 3 times) if no answer met it.
-        while restarts < 3 and not any(s.kind != "fresh" for s in load.samples):
+        while restarts < 3 and not met():
             postmaster = stack.postgres.postmaster_pid()
             stack.postgres.restart()
             restarts += 1
             assert stack.postgres.postmaster_pid() not in (None, postmaster)  # a real restart
+            seen = len(load.samples)
+            until(lambda seen=seen: len(load.samples) >= seen + 40)
+        if not met():
+            # On a busy machine every answer can miss a fast restart: the last one is slow, the
+            # new postmaster started only once an answer met the stopped database.
+            stack.postgres.stop()
+            until(met, seconds=15)
+            stack.postgres.start()
             seen = len(load.samples)
             until(lambda seen=seen: len(load.samples) >= seen + 40)
     editor.stop()
