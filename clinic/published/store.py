@@ -169,12 +169,33 @@ def documents_refresh(marks: dict) -> list[tuple[Document | None, Document]]:
     return changes
 
 
+#: Called in the transaction of every announced change (see :func:`on_announce`).
+_listeners: list[Callable[[list[tuple[Document | None, Document]], list[str]], None]] = []
+
+
+def on_announce(listener: Callable[[list[tuple[Document | None, Document]], list[str]], None]):
+    """Call ``listener(changes, tags)`` for every announced change, in its transaction.
+
+    ``changes`` are the (old, new) documents that differ; ``tags`` the tags they moved.
+    A listener that must act only on commit (an edge purge, a delivery) uses
+    ``transaction.on_commit``; one that writes (an outbox) writes in the transaction,
+    so a rolled-back change leaves nothing behind. Usable as a decorator.
+    """
+    _listeners.append(listener)
+    return listener
+
+
 def _announce(changes: list[tuple[Document | None, Document]]) -> None:
     """Move the tags of ``changes``, in their transaction: committed documents are announced."""
+    if not changes:
+        return
     if len(changes) > MANY:  # every cached response, rather than each one
-        tags_move([EVERYTHING])
+        tags = [EVERYTHING]
     else:
-        tags_move(tag for old, new in changes for tag in tags_of_change(old, new))
+        tags = list(dict.fromkeys(tag for old, new in changes for tag in tags_of_change(old, new)))
+    tags_move(tags)
+    for listener in _listeners:
+        listener(changes, tags)
 
 
 @dataclass
