@@ -47,6 +47,11 @@ class Stack:
         self.server = Server("faults", self.env, self.log_dir)
 
     @property
+    def freshness_seconds(self) -> float:
+        """How long a process may serve a hit before it looks for changes (default 1 s)."""
+        return float(self.env.get("API_FRESHNESS_SECONDS", "1"))
+
+    @property
     def port(self) -> int:
         return self.server.port
 
