@@ -65,6 +65,7 @@ format: install
 
 messages: install
 	DEBUG=1 $(MANAGE) makemessages --all --ignore '.venv' --ignore 'bench' --ignore 'tests' --no-obsolete --add-location file
+	DEBUG=1 $(MANAGE) makemessages_js
 	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv'
 
 check-messages: install

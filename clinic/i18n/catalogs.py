@@ -1,6 +1,8 @@
-"""Interface-string catalogs (``locale/<lang>/LC_MESSAGES/django.po``) and their ``.mo``."""
+"""Interface-string catalogs (``locale/<lang>/LC_MESSAGES/django.po``, and ``djangojs.po`` for
+the admin's JavaScript: ``clinic.i18n.js_catalog``) and their ``.mo``."""
 
 import gettext
+import itertools
 import os
 import shutil
 import subprocess
@@ -16,9 +18,12 @@ from django.views.i18n import JSONCatalog
 from clinic.i18n.languages import target_languages
 
 
-def catalog_paths(language: str) -> tuple[Path, Path]:
+DOMAINS = ("django", "djangojs")
+
+
+def catalog_paths(language: str, domain: str = "django") -> tuple[Path, Path]:
     base = Path(settings.LOCALE_PATHS[0]) / to_locale(language) / "LC_MESSAGES"
-    return base / "django.po", base / "django.mo"
+    return base / f"{domain}.po", base / f"{domain}.mo"
 
 
 def _translations(catalog: polib._BaseFile) -> dict[tuple[str | None, str], tuple[str, ...]]:
@@ -39,10 +44,10 @@ def _translations(catalog: polib._BaseFile) -> dict[tuple[str | None, str], tupl
 def catalog_problems() -> list[str]:
     """Why the compiled catalogs do not match their sources (empty when they do)."""
     problems = []
-    for language in target_languages():
-        po_path, mo_path = catalog_paths(language)
+    for language, domain in itertools.product(target_languages(), DOMAINS):
+        po_path, mo_path = catalog_paths(language, domain)
         if not po_path.exists():
-            problems.append(f"{po_path} is missing.")
+            problems.append(f"{po_path} is missing: run `make messages`.")
             continue
         if not mo_path.exists():
             problems.append(f"{mo_path} is missing: run `make messages`.")
