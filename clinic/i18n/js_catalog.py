@@ -26,6 +26,7 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import to_locale
 
 from clinic.i18n.languages import target_languages
@@ -220,6 +221,9 @@ def _new_catalog(language: str) -> polib.POFile:
     catalog.header = "JavaScript strings of the clinic content API's admin."
     catalog.metadata = {
         "Project-Id-Version": "clinic-content-api 0.1",
+        "PO-Revision-Date": timezone.now().strftime("%Y-%m-%d %H:%M%z"),
+        "Last-Translator": "",
+        "Language-Team": "",
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
