@@ -41,6 +41,7 @@ class ReferenceInline(admin.TabularInline):
     extra = 0
     fields = ["kind", "identifier", "url", "order"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    add_another_label = _("Add another reference")
 
 
 class ArticleForm(TranslationStatusForm):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from clinic.i18n.diff import source_diff_html
+from clinic.i18n.inlines import InlineLabelsMixin
 from clinic.i18n.languages import (
     get_language,
     language_codes,
@@ -156,7 +157,7 @@ class TranslationStatusChangeList(ChangeList):
         attach_states(self.result_list)
 
 
-class TranslatedContentAdmin(TabbedTranslationAdmin):
+class TranslatedContentAdmin(InlineLabelsMixin, TabbedTranslationAdmin):
     form = TranslationStatusForm
 
     class Media:

@@ -92,6 +92,7 @@ class ReviewNoteInline(GenericTabularInline):
     fields = ["language", "kind", "text", "resolved", "created_by", "created_at"]
     readonly_fields = ["created_by", "created_at"]
     verbose_name_plural = _("notes for reviewers and translators")
+    add_another_label = _("Add another note")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "language":
