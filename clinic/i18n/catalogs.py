@@ -17,7 +17,6 @@ from django.views.i18n import JSONCatalog
 
 from clinic.i18n.languages import target_languages
 
-
 DOMAINS = ("django", "djangojs")
 
 
