@@ -8,8 +8,8 @@ filter widget, the calendar's day names), and the rich-text editor ships no Arab
 Ukrainian at all, so the project's catalog of a language holds exactly:
 
 - every string of the admin's JavaScript (read from the sources with ``xgettext``, as
-  ``makemessages`` reads ours) that the packages' own catalogs do not translate, with
-  every plural form, in that language;
+  ``makemessages`` reads ours) that Django's catalog, the one the admin's view serves,
+  does not translate in that language with every plural form;
 - every string of the project's own JavaScript.
 
 Nothing here is a hand-written list: a Django or editor upgrade that adds a string adds
@@ -60,6 +60,9 @@ class JavaScriptPackage:
     module: str
     sources: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    #: Whether the admin's ``jsi18n`` view serves the package's own catalog (it serves
+    #: ``django.contrib.admin``'s only: the others' strings are the project's to provide).
+    served_by_admin: bool = False
 
     @property
     def path(self) -> Path:
@@ -85,7 +88,12 @@ class JavaScriptPackage:
 # What the admin's pages run: Django's admin scripts (not its vendored libraries, which
 # bring their own translations: select2/i18n) and the rich-text editor's bundle.
 ADMIN_JAVASCRIPT = (
-    JavaScriptPackage("django.contrib.admin", ("admin/js/**/*.js",), ("admin/js/vendor/**",)),
+    JavaScriptPackage(
+        "django.contrib.admin",
+        ("admin/js/**/*.js",),
+        exclude=("admin/js/vendor/**",),
+        served_by_admin=True,
+    ),
     JavaScriptPackage("django_prose_editor", ("django_prose_editor/*.js.map",)),
 )
 # The project's own scripts (vendored libraries excluded).
@@ -159,10 +167,11 @@ def nplurals(plural_forms: str) -> int:
 def plural_forms(language: str) -> str:
     """The ``Plural-Forms`` of Django's admin catalog for the language (the JS catalog uses
     the first it finds, so ours must agree), else the project's own ``django.po``'s."""
-    translation = ADMIN_JAVASCRIPT[0].translation(language)
-    forms = getattr(translation, "_info", {}).get("plural-forms")
-    if forms:
-        return forms
+    for package in ADMIN_JAVASCRIPT:
+        if package.served_by_admin:
+            forms = getattr(package.translation(language), "_info", {}).get("plural-forms")
+            if forms:
+                return forms
     po = Path(settings.LOCALE_PATHS[0]) / to_locale(language) / "LC_MESSAGES" / "django.po"
     return polib.pofile(str(po)).metadata["Plural-Forms"]
 
@@ -184,19 +193,22 @@ def translated_forms(
 def expected_entries(language: str) -> list[polib.POEntry]:
     """What the project's ``djangojs`` catalog of ``language`` must hold, in source order.
 
-    An admin message is the project's to translate unless the package's catalog gives it
-    in full (every plural form); where any package's catalog translates it (the editor
-    ships some languages the admin's view does not load), that translation is the start.
+    An admin message is the project's to translate unless the catalog the admin's view
+    serves (Django's) gives it in full, every plural form. Where the package's own catalog
+    translates it (the editor ships a few languages, which the admin's view does not
+    load), that translation is the start.
     """
     count = nplurals(plural_forms(language))
-    packages = {package.module: package.translation(language) for package in ADMIN_JAVASCRIPT}
+    served = [
+        package.translation(language) for package in ADMIN_JAVASCRIPT if package.served_by_admin
+    ]
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
-    for module, messages in admin_messages().items():
-        for message in messages:
-            forms = translated_forms(packages[module], message, count)
-            admin_loaded = module == ADMIN_JAVASCRIPT[0].module
-            if admin_loaded and all(forms):
+    for package in ADMIN_JAVASCRIPT:
+        own = package.translation(language)
+        for message in extract(package.files()):
+            if any(all(translated_forms(catalog, message, count)) for catalog in served):
                 continue
+            forms = translated_forms(own, message, count)
             if all(forms):
                 _set_forms(message, forms)
             entries.setdefault((message.msgctxt, message.msgid), message)
