@@ -33,6 +33,11 @@ from clinic.i18n.languages import target_languages
 
 DOMAIN = "djangojs"
 
+
+class ExtractionError(Exception):
+    """``xgettext`` could not read a script."""
+
+
 # xgettext's JavaScript keywords as Django's makemessages passes them for djangojs.
 XGETTEXT = [
     "xgettext",
@@ -130,9 +135,12 @@ def extract(files: dict[Path, str]) -> list[polib.POEntry]:
                 inputs[path] = name
         if not inputs:
             return []
-        result = subprocess.run(
-            [*XGETTEXT, *map(str, inputs)], check=True, capture_output=True, text=True
-        )
+        try:
+            result = subprocess.run(
+                [*XGETTEXT, *map(str, inputs)], check=True, capture_output=True, text=True
+            )
+        except subprocess.CalledProcessError as error:
+            raise ExtractionError(f"xgettext failed: {error.stderr.strip()}") from error
     names = {str(path): name for path, name in inputs.items()}
     entries = []
     for entry in polib.pofile(result.stdout):

@@ -7,6 +7,7 @@ until ``make messages`` adds it and a translator translates it.
 
 import gettext
 import html
+import io
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ import shutil
 import polib
 import pytest
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -220,3 +222,22 @@ def test_every_inline_of_the_admin_has_its_own_translated_add_another_label(lang
             english = str(label)
         with translation.override(language):
             assert str(label) != english, f"{inline.__name__}: untranslated"
+
+
+def test_makemessages_js_reports_each_catalog_and_changes_no_translation(locale_copy):
+    before = (locale_copy / "ar" / "LC_MESSAGES" / "djangojs.po").read_text()
+    out = io.StringIO()
+    call_command("makemessages_js", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split("/locale/")[1].split(":")[0] for line in lines] == [
+        "ar/LC_MESSAGES/djangojs.po",
+        "uk/LC_MESSAGES/djangojs.po",
+    ]
+    assert all(line.endswith(" 0 untranslated") for line in lines)
+    assert (locale_copy / "ar" / "LC_MESSAGES" / "djangojs.po").read_text() == before
+
+
+def test_makemessages_js_explains_why_it_cannot_read_the_scripts(locale_copy, monkeypatch):
+    monkeypatch.setattr(js_catalog, "XGETTEXT", ["xgettext", "--language=NoSuchLanguage"])
+    with pytest.raises(CommandError, match=r"JavaScript catalog of ar: xgettext failed: .+"):
+        call_command("makemessages_js")

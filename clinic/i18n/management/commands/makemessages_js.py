@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clinic.i18n.js_catalog import update_catalog
+from clinic.i18n.js_catalog import ExtractionError, update_catalog
 from clinic.i18n.languages import target_languages
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         for language in target_languages():
             try:
                 path, total, untranslated = update_catalog(language)
-            except (OSError, LookupError) as error:
+            except (OSError, LookupError, ExtractionError) as error:
                 raise CommandError(
                     _("Cannot update the JavaScript catalog of %(language)s: %(error)s")
                     % {"language": language, "error": error}
