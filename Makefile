@@ -65,6 +65,7 @@ format: install
 
 messages: install
 	DEBUG=1 $(MANAGE) makemessages --all --ignore '.venv' --ignore 'bench' --ignore 'tests' --no-obsolete --add-location file
+	DEBUG=1 $(MANAGE) makemessages --all --domain djangojs --ignore '.venv' --ignore 'bench' --ignore 'tests' --ignore 'clinic/static/vendor' --no-obsolete --add-location file
 	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv'
 
 check-messages: install
