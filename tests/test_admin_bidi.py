@@ -114,7 +114,8 @@ def test_reference_inputs_and_article_slugs_are_left_to_right(admin_client_ar, d
     for name in ["references-0-identifier", "references-0-url"]:
         tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
         assert 'dir="ltr"' in tag, tag
-    assert f'<bdi dir="ltr">ar</bdi>: <bdi dir="ltr">{article.slug_ar}</bdi>' in html
+    # Each slug on its own line, in its own direction (an Arabic slug reads right to left).
+    assert f'<br><bdi dir="ltr">ar</bdi>: <bdi>{article.slug_ar}</bdi><br>' in html
 
 
 @pytest.mark.django_db

@@ -17,12 +17,13 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from clinic.i18n.bidi import LeftToRightFieldsMixin, ltr
+from clinic.i18n.bidi import LeftToRightFieldsMixin, isolate, ltr
 from clinic.i18n.diff import source_diff_html
 from clinic.i18n.languages import (
     get_language,
@@ -294,11 +295,12 @@ class TranslatedContentAdmin(LeftToRightFieldsMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("Slugs"))
     def slugs(self, obj) -> str:
+        """One line per language: its code, then its slug in the slug's own direction."""
         return format_html_join(
-            ", ",
+            mark_safe("<br>"),
             "{}: {}",
             (
-                (ltr(code), ltr(getattr(obj, localized(field, code)) or "—"))
+                (ltr(code), isolate(getattr(obj, localized(field, code)) or "—"))
                 for field in derived_fields(self.model)
                 for code in language_codes()
             ),
