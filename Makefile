@@ -10,7 +10,7 @@ TEST_ENV := SECRET_KEY=test-only-not-a-secret
 # Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: install run serve test test-browser bench drill lint format messages check-messages
+.PHONY: install run serve test test-browser bench drill lint format messages check-messages screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,3 +70,8 @@ messages: install
 
 check-messages: install
 	$(TEST_ENV) $(MANAGE) check_messages
+
+# The admin's main pages in English and Arabic, for docs/editors.md (docs/screenshots/*.png).
+screenshots: install
+	scripts/install-browser
+	$(BIN)/python scripts/screenshots.py

@@ -23,6 +23,7 @@ from articles.services import (
 )
 from clinic.html import EDITOR_CONFIG
 from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
+from clinic.i18n.bidi import LeftToRightFieldsMixin, ltr
 from clinic.i18n.languages import get_language, language_codes, source_language
 from clinic.i18n.registry import localized_columns
 from clinic.i18n.state import content_type_q
@@ -36,10 +37,11 @@ def review_overdue_before() -> date:
     return timezone.localdate() - timedelta(days=settings.MEDICAL_REVIEW_MAX_AGE_DAYS)
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(LeftToRightFieldsMixin, admin.TabularInline):
     model = Reference
     extra = 0
     fields = ["kind", "identifier", "url", "order"]
+    ltr_fields = ["identifier"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     add_another_label = _("Add another reference")
 
@@ -164,7 +166,8 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
     search_fields = localized_columns("title")
     date_hierarchy = "published_at"
     filter_horizontal = ["topics", "disclaimers"]
-    readonly_fields = ["slugs", "created_at", "updated_at", "preview_links"]
+    readonly_fields = ["slugs", "created_at", "updated_at", "preview_links", "attached_disclaimers"]
+    counted_fields = ("seo_title", "seo_description")
     inlines = [ReferenceInline]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
@@ -192,13 +195,34 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
                 ]
             },
         ),
-        (_("Disclaimers"), {"fields": ["disclaimers"]}),
+        (_("Disclaimers"), {"fields": ["attached_disclaimers", "disclaimers"]}),
     ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
         return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Disclaimers to add: those that apply to every article are attached already."""
+        if db_field.name == "disclaimers":
+            kwargs["queryset"] = Disclaimer.objects.exclude(
+                applies_to=Disclaimer.AppliesTo.ARTICLES
+            )
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "disclaimers":
+            formfield.label = _("Further disclaimers")
+            formfield.help_text = _(
+                "Disclaimers shown with this article besides those attached to every article."
+            )
+        return formfield
+
+    @admin.display(description=_("Attached to every article"))
+    def attached_disclaimers(self, article: Article) -> str:
+        """The disclaimers every article carries, whatever is chosen below."""
+        everywhere = Disclaimer.objects.filter(applies_to=Disclaimer.AppliesTo.ARTICLES)
+        keys = format_html_join(", ", "{}", ((ltr(disclaimer.key),) for disclaimer in everywhere))
+        return keys or "—"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name.startswith("body_"):

@@ -4,11 +4,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
+from clinic.i18n.bidi import ltr
+from clinic.i18n.languages import get_language
 from clinic.i18n.registry import localized_columns
 from clinic.models import ContactLine, Disclaimer
 from clinic.reviews.admin import MedicalReviewAdminMixin
 from clinic.reviews.services import review_publish_problems
 from clinic.revisions import RevisionAdmin
+
+# The admin's header and page titles name the project, not the framework.
+admin.site.site_header = _("Clinic content")
+admin.site.site_title = _("Clinic content")
 
 
 class LanguagesField(forms.TypedMultipleChoiceField):
@@ -33,6 +39,7 @@ class ContactLineAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_filter = ["kind"]
     search_fields = ["number", *localized_columns("label")]
     formfield_overrides = {}
+    ltr_fields = ["number"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "languages":
@@ -43,11 +50,11 @@ class ContactLineAdmin(RevisionAdmin, TranslatedContentAdmin):
 
     @admin.display(description=_("number"), ordering="number")
     def display_number(self, obj: ContactLine) -> str:
-        return obj.display
+        return ltr(obj.display)
 
     @admin.display(description=_("languages spoken"))
     def spoken(self, obj: ContactLine) -> str:
-        return ", ".join(obj.languages)
+        return ", ".join(get_language(code).name_translated for code in obj.languages)
 
 
 class DisclaimerForm(TranslationStatusForm):
@@ -62,6 +69,10 @@ class DisclaimerForm(TranslationStatusForm):
 @admin.register(Disclaimer)
 class DisclaimerAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmin):
     form = DisclaimerForm
-    list_display = ["key", "applies_to", "order", "translation_overview", "review_overview"]
+    list_display = ["display_key", "applies_to", "order", "translation_overview", "review_overview"]
     list_filter = ["applies_to"]
     search_fields = ["key", *localized_columns("text")]
+
+    @admin.display(description=_("key"), ordering="key")
+    def display_key(self, obj: Disclaimer) -> str:
+        return ltr(obj.key)

@@ -17,11 +17,13 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from clinic.i18n.bidi import LeftToRightFieldsMixin, isolate, ltr
 from clinic.i18n.diff import source_diff_html
 from clinic.i18n.inlines import InlineLabelsMixin
 from clinic.i18n.languages import (
@@ -157,11 +159,25 @@ class TranslationStatusChangeList(ChangeList):
         attach_states(self.result_list)
 
 
-class TranslatedContentAdmin(InlineLabelsMixin, TabbedTranslationAdmin):
+#: Text inputs for at least this many characters span the form's width (titles, SEO texts).
+LONG_TEXT_MIN_LENGTH = 100
+
+
+class TranslatedContentAdmin(InlineLabelsMixin, LeftToRightFieldsMixin, TabbedTranslationAdmin):
     form = TranslationStatusForm
+
+    #: Fields whose inputs show a live count of their characters against their limit.
+    counted_fields: tuple[str, ...] = ()
 
     class Media:
         css = {"all": ["clinic/admin.css"]}
+        # After modeltranslation's tabs script: native language names, one main switch.
+        js = [
+            "admin/js/jquery.init.js",
+            "modeltranslation/js/tabbed_translation_fields.js",
+            "clinic/admin-tabs.js",
+            "clinic/char-count.js",
+        ]
 
     def get_changelist(self, request, **kwargs):
         return TranslationStatusChangeList
@@ -233,10 +249,23 @@ class TranslatedContentAdmin(InlineLabelsMixin, TabbedTranslationAdmin):
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Inputs in their language's direction (code-like ones left to right), sized for
+        their content; the language's own name for its tab; a character count if asked."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is None:
+            return None
+        attrs = formfield.widget.attrs
         language = getattr(db_field, "language", None)
-        if formfield is not None and language:
-            formfield.widget.attrs.update({"lang": language, "dir": get_language(language).dir})
+        if language:
+            attrs["lang"] = language
+            attrs.setdefault("dir", get_language(language).dir)
+            attrs["data-language-name"] = get_language(language).name_local
+        original = getattr(getattr(db_field, "translated_field", None), "name", db_field.name)
+        if original in self.counted_fields and db_field.max_length:
+            attrs["data-char-limit"] = db_field.max_length
+        max_length = getattr(db_field, "max_length", None) or 0
+        if "vTextField" in attrs.get("class", "") and max_length >= LONG_TEXT_MIN_LENGTH:
+            attrs["class"] += " vLongTextField"
         return formfield
 
     def save_model(self, request, obj, form, change) -> None:
@@ -267,11 +296,12 @@ class TranslatedContentAdmin(InlineLabelsMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("Slugs"))
     def slugs(self, obj) -> str:
+        """One line per language: its code, then its slug in the slug's own direction."""
         return format_html_join(
-            ", ",
+            mark_safe("<br>"),
             "{}: {}",
             (
-                (code, getattr(obj, localized(field, code)) or "—")
+                (ltr(code), isolate(getattr(obj, localized(field, code)) or "—"))
                 for field in derived_fields(self.model)
                 for code in language_codes()
             ),

@@ -169,15 +169,16 @@ class PageProblems:
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """``open_page(locale="en-US")``: a new page (own context) watched for problems.
+    """``open_page(locale="en-US", width=1280, height=900)``: a new page (own context)
+    watched for problems.
 
     Returns ``(page, problems)``; call ``problems.assert_clean()`` at the end of a test.
     """
     contexts = []
 
-    def _open(locale: str = "en-US"):
+    def _open(locale: str = "en-US", width: int = 1280, height: int = 900):
         context = browser.new_context(
-            locale=locale, base_url=live_server.url, viewport={"width": 1280, "height": 900}
+            locale=locale, base_url=live_server.url, viewport={"width": width, "height": height}
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

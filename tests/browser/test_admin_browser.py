@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 
 from articles.models import Article
+from clinic.i18n.languages import get_language
 from clinic.i18n.models import TranslationState
 from clinic.models import Disclaimer
 from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
@@ -262,7 +263,8 @@ def test_a_publisher_writes_in_arabic_a_reviewer_signs_and_it_is_published(
 
     # The saved form again, on its Arabic tabs (the switch above the form shows every field).
     page.goto(f"/admin/articles/article/{article.pk}/change/")
-    page.select_option("#modeltranslation-main-switch", label="ar")
+    # The switch names each language in its own words (the issue asks for native names).
+    page.select_option("#modeltranslation-main-switch", label=get_language("ar").name_local)
     page.locator("#id_title_ar").wait_for(state="visible")
     assert page.input_value("#id_title_ar") == ARABIC["title"]
     assert_right_to_left(page, "#id_title_ar")
