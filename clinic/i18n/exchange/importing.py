@@ -1,6 +1,7 @@
-"""Import: a translated PO file, checked whole, then applied all-or-nothing (see ``po``)."""
+"""Import: a translated PO or XLIFF file, checked whole, then applied all-or-nothing."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -10,10 +11,12 @@ from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from clinic.content import bulk_write, content_of
 from clinic.html import sanitize_html
-from clinic.i18n.exchange.po import CHUNK, Problem, models_by_label, parse_context, read_po
+from clinic.i18n.exchange.formats import read_translations
+from clinic.i18n.exchange.po import CHUNK, Problem, key_from_comment, models_by_label, parse_context
 from clinic.i18n.invariants import compare
 from clinic.i18n.languages import source_language, target_languages
 from clinic.i18n.models import TranslationState
@@ -57,6 +60,9 @@ class EntryChange:
     field_verbose_name: str
     column: str
     kind: ChangeKind
+    # For a preview: the stored translation and the one to be written (not part of equality).
+    old: str = field(default="", compare=False)
+    new: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return (
@@ -76,7 +82,7 @@ def _shortened(text: str) -> str:
 
 
 def _entry_change(
-    context: str, obj: models.Model, name: str, language: str, status: FieldStatus
+    context: str, obj: models.Model, name: str, language: str, status: FieldStatus, new: str
 ) -> EntryChange:
     with translation.override(source_language()):
         title = str(obj)
@@ -87,6 +93,8 @@ def _entry_change(
         field_verbose_name=str(obj._meta.get_field(name).verbose_name),
         column=localized(name, language),
         kind=CHANGE_KINDS[status],
+        old=translated_text(obj, name, language),
+        new=new,
     )
 
 
@@ -159,12 +167,47 @@ def _load_objects(
 
 
 def translations_import(
-    *, path: Path, dry_run: bool = False, language: str | None = None, by=None
+    *,
+    path: Path,
+    dry_run: bool = False,
+    language: str | None = None,
+    by=None,
+    file_format: str | None = None,
+) -> ImportReport:
+    """Import the file at ``path`` (see :func:`translations_import_data`)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report = ImportReport(file=path.name, dry_run=dry_run)
+        report.errors.append(Problem(None, "", f"cannot read the file: {exc.strerror}"))
+        raise ImportFailed(report) from exc
+    return translations_import_data(
+        data=data,
+        file_name=path.name,
+        dry_run=dry_run,
+        language=language,
+        by=by,
+        file_format=file_format,
+    )
+
+
+def translations_import_data(
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    language: str | None = None,
+    by=None,
+    file_format: str | None = None,
+    allowed_models: Collection[type[models.Model]] | None = None,
 ) -> ImportReport:
     """Check the whole file, then apply every accepted entry in one transaction.
 
+    ``data`` is a PO or XLIFF file (``file_format``, detected from the content
+    when not given); ``file_name`` is recorded as the origin of what it writes.
     Raises :class:`ImportFailed` (nothing changed) when the file has errors:
-    bad syntax or encoding, wrong language, unknown or duplicate entries, or a
+    bad syntax or encoding, wrong language, unknown or duplicate entries, an
+    entry of a content type not in ``allowed_models`` (when given), or a
     translation to be written that holds a NUL character, is longer than its field allows or whose
     numbers, phone numbers, URLs, e-mail addresses or study identifiers differ
     from its source (an entry equal to the current translation, which is
@@ -173,8 +216,8 @@ def translations_import(
     reported, not applied. Fuzzy and empty entries are skipped. HTML is
     sanitised, and reported when that removed something.
     """
-    report = ImportReport(file=path.name, dry_run=dry_run)
-    po = read_po(path, report.errors)
+    report = ImportReport(file=file_name, dry_run=dry_run)
+    po = read_translations(data, file_format, report.errors)
     if po is None:
         raise ImportFailed(report)
     lang = _check_language(po, language, report)
@@ -182,6 +225,9 @@ def translations_import(
         raise ImportFailed(report)
     report.language = lang
     entries = [entry for entry in po if not entry.obsolete and entry.msgid]
+    for entry in entries:
+        # A round trip through po2xliff/xliff2po drops msgctxt and keeps the "#. Key:" comment.
+        entry.msgctxt = entry.msgctxt or key_from_comment(entry.comment)
     by_label = models_by_label()
     targets = [parse_context(entry.msgctxt, by_label) for entry in entries]
     objects = _load_objects(targets)
@@ -189,7 +235,7 @@ def translations_import(
     statuses: dict[models.Model, dict[str, FieldStatus]] = {}
     seen: set[str] = set()
     for entry, parsed in zip(entries, targets, strict=True):
-        obj = _identified(entry, parsed, objects, seen, report)
+        obj = _identified(entry, parsed, objects, seen, allowed_models, report)
         if obj is None or _skipped(entry, obj, parsed[2], report):
             continue
         name = parsed[2]
@@ -202,11 +248,11 @@ def translations_import(
             report.unchanged += 1
         elif not _refused(entry, obj, name, text, lang, report):
             changes.setdefault(obj, {})[name] = text
-            report.updated.append(_entry_change(entry.msgctxt, obj, name, lang, status))
+            report.updated.append(_entry_change(entry.msgctxt, obj, name, lang, status, text))
     if report.errors:
         raise ImportFailed(report)
     if not dry_run:
-        _apply(changes, lang, path.name, by, report)
+        _apply(changes, lang, file_name, by, report)
     return report
 
 
@@ -215,13 +261,45 @@ def _identified(
     parsed: tuple[type[models.Model], int, str] | None,
     objects: dict[tuple[type, int], models.Model],
     seen: set[str],
+    allowed_models: Collection[type[models.Model]] | None,
     report: ImportReport,
 ) -> models.Model | None:
-    """The object whose field ``entry`` translates; None (an error): unknown, repeated, plural."""
+    """The object whose field ``entry`` translates; None (an error): unknown, repeated, plural.
+
+    Also None for an entry of a content type outside ``allowed_models`` (when given).
+    """
     context = entry.msgctxt or ""
+    if not context:
+        report.errors.append(
+            Problem(
+                entry.linenum,
+                entry.msgid[:40],
+                _(
+                    "unknown entry: it has no msgctxt and no “#. Key:” comment, so nothing says "
+                    "which field it translates (po2xliff/xliff2po drop msgctxt; files exported "
+                    "now carry the key as a comment too: export again and translate that file)"
+                ),
+            )
+        )
+        return None
     obj = objects.get((parsed[0], parsed[1])) if parsed else None
     if obj is None:
-        report.errors.append(Problem(entry.linenum, context or entry.msgid[:40], "unknown entry"))
+        report.errors.append(
+            Problem(
+                entry.linenum,
+                context,
+                _("unknown entry: no translatable field of an existing object has this key"),
+            )
+        )
+        return None
+    if allowed_models is not None and type(obj) not in allowed_models:
+        report.errors.append(
+            Problem(
+                entry.linenum,
+                context,
+                _("you may not change %(content)s") % {"content": obj._meta.verbose_name_plural},
+            )
+        )
         return None
     if context in seen:
         report.errors.append(Problem(entry.linenum, context, "duplicate entry"))

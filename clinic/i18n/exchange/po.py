@@ -4,7 +4,9 @@ One PO entry per translatable field of every translatable object. ``msgctxt``
 names the object and field stably (``articles.article:12:title``), ``msgid``
 is the current English source, ``msgstr`` the current translation; a stale
 entry is ``#, fuzzy`` with the source it was translated from as ``#| msgid``.
-PO files are read and written with polib.
+The key is also written as an extracted comment (``#. Key: ...``): tools that
+drop ``msgctxt`` (translate-toolkit's po2xliff/xliff2po) keep those comments,
+so the import can still find the field. PO files are read and written with polib.
 """
 
 import gettext
@@ -44,6 +46,22 @@ PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+
 def entry_context(obj: models.Model, name: str) -> str:
     """``app.model:pk:field``: stable across exports, so an old file still finds its fields."""
     return f"{obj._meta.label_lower}:{obj.pk}:{name}"
+
+
+KEY_COMMENT = "Key: "
+
+
+def key_comment(context: str) -> str:
+    """The extracted-comment line that carries an entry's key beside its ``msgctxt``."""
+    return f"{KEY_COMMENT}{context}"
+
+
+def key_from_comment(comment: str) -> str | None:
+    """The key of a ``#. Key: ...`` line in an entry's extracted comments, if there is one."""
+    for line in (comment or "").splitlines():
+        if line.startswith(KEY_COMMENT):
+            return line.removeprefix(KEY_COMMENT).strip() or None
+    return None
 
 
 def models_by_label() -> dict[str, type[models.Model]]:
@@ -118,11 +136,12 @@ def po_entry(
     comment: str,
 ) -> polib.POEntry:
     """The entry of one field; a stale one is fuzzy, with the source it was translated from."""
+    context = entry_context(obj, name)
     entry = polib.POEntry(
-        msgctxt=entry_context(obj, name),
+        msgctxt=context,
         msgid=source_text(obj, name),
         msgstr=translated_text(obj, name, language),
-        comment=comment,
+        comment="\n".join(filter(None, [comment, key_comment(context)])),
     )
     if status == FieldStatus.STALE:
         entry.flags.append("fuzzy")
@@ -150,13 +169,8 @@ class Problem:
         )
 
 
-def read_po(path: Path, errors: list[Problem]) -> polib.POFile | None:
-    """The PO file at ``path``; None, with ``errors`` added, if it is unreadable or not valid PO."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        errors.append(Problem(None, "", f"cannot read the file: {exc.strerror}"))
-        return None
+def read_po(raw: bytes, errors: list[Problem]) -> polib.POFile | None:
+    """The PO file in ``raw``; None, with ``errors`` added, if it is not valid UTF-8 PO."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
