@@ -13,8 +13,8 @@ po2xliff writes it).
 Reading turns units back into PO entries: a target whose state is ``new`` or
 ``needs-…`` is not ready and counts as fuzzy (skipped); a target without a
 state is translated, like a PO entry without flags; an empty one is empty. XML is read
-and written by translate-toolkit (its parser resolves no entities and loads
-no DTD).
+and written by translate-toolkit. XLIFF needs no DTD: a file that declares one
+(where entities could multiply its text) is refused before it is read.
 """
 
 import polib
@@ -86,12 +86,26 @@ def _target_state(unit: xliff.Xliff1Unit) -> str | None:
     return target.get("state") if target is not None else None
 
 
+def _declares_doctype(raw: bytes) -> bool:
+    """Whether the document has a DOCTYPE (read without loading it or expanding entities)."""
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError:
+        return False  # reported by the reading itself
+    return bool(root.getroottree().docinfo.doctype)
+
+
 def read_xliff(raw: bytes, errors: list[Problem]) -> polib.POFile | None:
     """The units of the XLIFF 1.2 file in ``raw`` as PO entries; None, with ``errors``, if invalid.
 
     The target language becomes the PO ``Language`` (checked by the import like a
     PO header); every ``file`` must name the same one, and English as the source.
     """
+    if _declares_doctype(raw):
+        message = _("a DOCTYPE (DTD or entities) is not accepted in an XLIFF file")
+        errors.append(Problem(None, "", message))
+        return None
     try:
         store = xliff.xlifffile.parsestring(raw)
     except etree.XMLSyntaxError as exc:
