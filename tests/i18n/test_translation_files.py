@@ -5,6 +5,8 @@ import re
 import polib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from translate.storage import xliff
 
@@ -12,7 +14,7 @@ from articles.models import Article, Topic
 from clinic.i18n.admin_files import SESSION_KEY
 from clinic.i18n.models import TranslationState
 from clinic.models import ContactLine, Disclaimer
-from tests.factories import TopicFactory, staff
+from tests.factories import TopicFactory, staff, translate
 
 pytestmark = pytest.mark.django_db
 
@@ -152,9 +154,6 @@ def test_download_queries_do_not_grow_with_the_content(
     client, arabic_translator, django_assert_max_num_queries
 ):
     def count() -> int:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as queries:
             assert download(client).status_code == 200
         return len(queries)
@@ -167,6 +166,19 @@ def test_download_queries_do_not_grow_with_the_content(
 
 
 # Upload: the dry run as a page
+
+
+def test_upload_queries_do_not_grow_with_the_entries(client, arabic_translator):
+    def preview_queries() -> int:
+        content = edited_po(client, **{"المترقّي من": "التقدمي من"})
+        with CaptureQueriesContext(connection) as queries:
+            assert upload(client, content).status_code == 200
+        return len(queries)
+
+    few = preview_queries()
+    for topic in TopicFactory.create_batch(20):
+        translate(topic, "ar", name=f"موضوع {topic.pk}")
+    assert preview_queries() == few
 
 
 def test_upload_shows_each_change_with_a_word_diff_and_writes_nothing(client, arabic_translator):
