@@ -18,7 +18,6 @@ is refused. Nothing is written on refusal.
 """
 
 import base64
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -246,7 +245,6 @@ class TranslationFilesView:
             "name": upload.name,
             "language": language,
             "data": base64.b64encode(data).decode("ascii"),
-            "sha256": hashlib.sha256(data).hexdigest(),
         }
         return self._render_report(request, report, language, token=token)
 
