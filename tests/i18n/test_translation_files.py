@@ -323,3 +323,13 @@ def test_apply_is_refused_when_the_permission_was_withdrawn(client, arabic_trans
     before = snapshot()
     assert client.post(APPLY_URL, {"token": token}).status_code == 403
     assert snapshot() == before
+
+
+def test_problems_are_reported_in_the_language_of_the_admin(client, arabic_translator):
+    response = client.post(
+        UPLOAD_URL,
+        {"language": "ar", "file": SimpleUploadedFile("ar.po", b"\xff not UTF-8")},
+        headers={"accept-language": "ar"},
+    )
+    assert response.status_code == 400
+    assert "الملف ليس بترميز UTF-8 (البايت 0)" in response.content.decode()

@@ -133,18 +133,24 @@ class ImportFailed(Exception):
 def _check_language(po: polib.POFile, expected: str | None, report: ImportReport) -> str | None:
     language = (po.metadata.get("Language") or "").strip().replace("_", "-").lower()
     if not language:
-        report.errors.append(Problem(None, "", "the PO header has no Language"))
+        report.errors.append(Problem(None, "", _("the PO header has no Language")))
     elif language not in target_languages():
         report.errors.append(
             Problem(
                 None,
                 "",
-                f"language “{language}” is not a target language ({', '.join(target_languages())})",
+                _("language “%(language)s” is not a target language (%(languages)s)")
+                % {"language": language, "languages": ", ".join(target_languages())},
             )
         )
     elif expected and language != expected:
         report.errors.append(
-            Problem(None, "", f"the file is in “{language}”, not “{expected}” as asked")
+            Problem(
+                None,
+                "",
+                _("the file is in “%(language)s”, not “%(expected)s” as asked")
+                % {"language": language, "expected": expected},
+            )
         )
     else:
         return language
@@ -179,7 +185,8 @@ def translations_import(
         data = path.read_bytes()
     except OSError as exc:
         report = ImportReport(file=path.name, dry_run=dry_run)
-        report.errors.append(Problem(None, "", f"cannot read the file: {exc.strerror}"))
+        message = _("cannot read the file: %(error)s") % {"error": exc.strerror}
+        report.errors.append(Problem(None, "", message))
         raise ImportFailed(report) from exc
     return translations_import_data(
         data=data,
@@ -302,11 +309,11 @@ def _identified(
         )
         return None
     if context in seen:
-        report.errors.append(Problem(entry.linenum, context, "duplicate entry"))
+        report.errors.append(Problem(entry.linenum, context, _("duplicate entry")))
         return None
     seen.add(context)
     if entry.msgid_plural:
-        report.errors.append(Problem(entry.linenum, context, "plural entries are not used"))
+        report.errors.append(Problem(entry.linenum, context, _("plural entries are not used")))
         return None
     return obj
 
@@ -319,7 +326,7 @@ def _skipped(entry: polib.POEntry, obj: models.Model, name: str, report: ImportR
         report.empty_skipped += 1
     elif entry.msgid != source_text(obj, name):
         report.conflicts.append(
-            Problem(entry.linenum, entry.msgctxt, "the English source changed since this export")
+            Problem(entry.linenum, entry.msgctxt, _("the English source changed since this export"))
         )
     else:
         return False
@@ -333,7 +340,7 @@ def _sanitised(entry: polib.POEntry, obj: models.Model, name: str, report: Impor
     cleaned = sanitize_html(entry.msgstr)
     if cleaned != entry.msgstr:
         report.sanitised.append(
-            Problem(entry.linenum, entry.msgctxt, "unsafe HTML was removed from the translation")
+            Problem(entry.linenum, entry.msgctxt, _("unsafe HTML was removed from the translation"))
         )
     return cleaned
 
@@ -349,9 +356,12 @@ def _refused(
     """Whether ``text``, to be written, is an error: a NUL, too long, or its invariants differ."""
     limit = type(obj)._meta.get_field(name).max_length
     if "\x00" in text:  # no database text column can hold it (the admin's forms refuse it too)
-        message = "contains a NUL character (U+0000), which cannot be stored"
+        message = _("contains a NUL character (U+0000), which cannot be stored")
     elif limit is not None and len(text) > limit:
-        message = f"too long: {len(text)} characters, at most {limit}"
+        message = _("too long: %(length)d characters, at most %(limit)d") % {
+            "length": len(text),
+            "limit": limit,
+        }
     else:
         # Only what will be written is checked: tokenising every entry took most of the time.
         mismatches = compare(entry.msgid, text, language)
@@ -396,8 +406,10 @@ def _refuse_changed_meanwhile(objects: list[models.Model], report: ImportReport)
                         Problem(
                             None,
                             f"{model._meta.label_lower}:{pk}",
-                            "changed or deleted by someone else during the import; "
-                            "export again or import the file again",
+                            _(
+                                "changed or deleted by someone else during the import; "
+                                "export again or import the file again"
+                            ),
                         )
                     )
     if report.errors:

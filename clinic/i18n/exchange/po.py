@@ -19,6 +19,7 @@ import polib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic.i18n.languages import source_language
 from clinic.i18n.models import TranslationState
@@ -175,17 +176,23 @@ def read_po(raw: bytes, errors: list[Problem]) -> polib.POFile | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         errors.append(
-            Problem(None, "", f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8")
+            Problem(
+                None,
+                "",
+                _("the file is not UTF-8 (byte %(byte)d); save it as UTF-8") % {"byte": exc.start},
+            )
         )
         return None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
-            errors.append(Problem(number, "", f"PO syntax error: {stripped[:60]}"))
+            errors.append(
+                Problem(number, "", _("PO syntax error: %(line)s") % {"line": stripped[:60]})
+            )
     if errors:
         return None
     try:
         return polib.pofile(text, encoding="utf-8")
     except (OSError, ValueError) as exc:
-        errors.append(Problem(None, "", f"PO syntax error: {exc}"))
+        errors.append(Problem(None, "", _("PO syntax error: %(error)s") % {"error": exc}))
         return None
