@@ -292,6 +292,8 @@ MEDICAL_REVIEW_REQUIRED = env_bool("MEDICAL_REVIEW_REQUIRED", True)
 MEDICAL_REVIEW_MAX_AGE_DAYS = env_int("MEDICAL_REVIEW_MAX_AGE_DAYS", 365)
 # How long an admin preview link stays valid, in seconds.
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 24 * 3600)
+# The largest translation file (PO or XLIFF) a translator may upload in the admin, in bytes.
+TRANSLATION_UPLOAD_MAX_BYTES = env_int("TRANSLATION_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 
 # The publisher named in articles' JSON-LD, with its website. Without a name the publisher is
 # the host serving the API (whoever runs the host publishes what it serves): a true default,

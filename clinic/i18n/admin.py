@@ -23,6 +23,7 @@ from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from clinic.i18n.admin_files import TranslationFilesView
 from clinic.i18n.bidi import LeftToRightFieldsMixin, isolate, ltr
 from clinic.i18n.diff import source_diff_html
 from clinic.i18n.inlines import InlineLabelsMixin
@@ -31,7 +32,7 @@ from clinic.i18n.languages import (
     language_codes,
     source_language,
     target_languages,
-    translate_permission,
+    translator_languages,
 )
 from clinic.i18n.matrix import MatrixCell, matrix_languages, matrix_page
 from clinic.i18n.models import TranslationState
@@ -67,13 +68,6 @@ def status_field_name(language: str) -> str:
 
 def can_publish_translations(user) -> bool:
     return user.has_perm("i18n.publish_translation")
-
-
-def translator_languages(user) -> list[str]:
-    """The target languages whose fields ``user`` may edit (``i18n.translate_<lang>``)."""
-    return [
-        language for language in target_languages() if user.has_perm(translate_permission(language))
-    ]
 
 
 class _TranslationStatusFormBase(forms.ModelForm):
@@ -384,8 +378,9 @@ class TranslationStateAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.matrix_view),
             name=f"{self.opts.app_label}_{self.opts.model_name}_matrix",
         )
+        files = TranslationFilesView(self).urls()
         # Before the model's own URLs, whose "<object_id>/" would match "matrix/".
-        return [matrix, *super().get_urls()]
+        return [matrix, *files, *super().get_urls()]
 
     def _viewable_models(self, request: HttpRequest) -> list[type[models.Model]]:
         """Translated models registered in this admin site that the user may view or change."""
@@ -442,6 +437,7 @@ class TranslationStateAdmin(admin.ModelAdmin):
             "title": _("Translation matrix"),
             "opts": self.opts,
             "can_view_states": self.has_view_permission(request),
+            "can_exchange_files": bool(translator_languages(request.user)),
             "filters": form.fields,
             "selected": selected,
             "languages": [(code, name) for code, name in _language_choices() if code in shown],

@@ -75,6 +75,14 @@ def translate_permission(code: str) -> str:
     return f"i18n.{translate_codename(code)}"
 
 
+def translator_languages(user) -> list[str]:
+    """The target languages whose fields ``user`` may edit (``i18n.translate_<lang>``).
+
+    The same permission lets them download and upload that language's translation files.
+    """
+    return [code for code in target_languages() if user.has_perm(translate_permission(code))]
+
+
 def get_language(code: str) -> Language:
     for language in _languages():
         if language.code == code:

@@ -1,6 +1,7 @@
-"""Import: a translated PO file, checked whole, then applied all-or-nothing (see ``po``)."""
+"""Import: a translated PO or XLIFF file, checked whole, then applied all-or-nothing."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -10,10 +11,12 @@ from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from clinic.content import bulk_write, content_of
 from clinic.html import sanitize_html
-from clinic.i18n.exchange.po import CHUNK, Problem, models_by_label, parse_context, read_po
+from clinic.i18n.exchange.formats import read_translations
+from clinic.i18n.exchange.po import CHUNK, Problem, key_from_comment, models_by_label, parse_context
 from clinic.i18n.invariants import compare
 from clinic.i18n.languages import source_language, target_languages
 from clinic.i18n.models import TranslationState
@@ -57,6 +60,9 @@ class EntryChange:
     field_verbose_name: str
     column: str
     kind: ChangeKind
+    # For a preview: the stored translation and the one to be written (not part of equality).
+    old: str = field(default="", compare=False)
+    new: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return (
@@ -76,7 +82,7 @@ def _shortened(text: str) -> str:
 
 
 def _entry_change(
-    context: str, obj: models.Model, name: str, language: str, status: FieldStatus
+    context: str, obj: models.Model, name: str, language: str, status: FieldStatus, new: str
 ) -> EntryChange:
     with translation.override(source_language()):
         title = str(obj)
@@ -87,6 +93,8 @@ def _entry_change(
         field_verbose_name=str(obj._meta.get_field(name).verbose_name),
         column=localized(name, language),
         kind=CHANGE_KINDS[status],
+        old=translated_text(obj, name, language),
+        new=new,
     )
 
 
@@ -125,18 +133,24 @@ class ImportFailed(Exception):
 def _check_language(po: polib.POFile, expected: str | None, report: ImportReport) -> str | None:
     language = (po.metadata.get("Language") or "").strip().replace("_", "-").lower()
     if not language:
-        report.errors.append(Problem(None, "", "the PO header has no Language"))
+        report.errors.append(Problem(None, "", _("the PO header has no Language")))
     elif language not in target_languages():
         report.errors.append(
             Problem(
                 None,
                 "",
-                f"language “{language}” is not a target language ({', '.join(target_languages())})",
+                _("language “%(language)s” is not a target language (%(languages)s)")
+                % {"language": language, "languages": ", ".join(target_languages())},
             )
         )
     elif expected and language != expected:
         report.errors.append(
-            Problem(None, "", f"the file is in “{language}”, not “{expected}” as asked")
+            Problem(
+                None,
+                "",
+                _("the file is in “%(language)s”, not “%(expected)s” as asked")
+                % {"language": language, "expected": expected},
+            )
         )
     else:
         return language
@@ -159,12 +173,48 @@ def _load_objects(
 
 
 def translations_import(
-    *, path: Path, dry_run: bool = False, language: str | None = None, by=None
+    *,
+    path: Path,
+    dry_run: bool = False,
+    language: str | None = None,
+    by=None,
+    file_format: str | None = None,
+) -> ImportReport:
+    """Import the file at ``path`` (see :func:`translations_import_data`)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report = ImportReport(file=path.name, dry_run=dry_run)
+        message = _("cannot read the file: %(error)s") % {"error": exc.strerror}
+        report.errors.append(Problem(None, "", message))
+        raise ImportFailed(report) from exc
+    return translations_import_data(
+        data=data,
+        file_name=path.name,
+        dry_run=dry_run,
+        language=language,
+        by=by,
+        file_format=file_format,
+    )
+
+
+def translations_import_data(
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    language: str | None = None,
+    by=None,
+    file_format: str | None = None,
+    allowed_models: Collection[type[models.Model]] | None = None,
 ) -> ImportReport:
     """Check the whole file, then apply every accepted entry in one transaction.
 
+    ``data`` is a PO or XLIFF file (``file_format``, detected from the content
+    when not given); ``file_name`` is recorded as the origin of what it writes.
     Raises :class:`ImportFailed` (nothing changed) when the file has errors:
-    bad syntax or encoding, wrong language, unknown or duplicate entries, or a
+    bad syntax or encoding, wrong language, unknown or duplicate entries, an
+    entry of a content type not in ``allowed_models`` (when given), or a
     translation to be written that holds a NUL character, is longer than its field allows or whose
     numbers, phone numbers, URLs, e-mail addresses or study identifiers differ
     from its source (an entry equal to the current translation, which is
@@ -173,8 +223,8 @@ def translations_import(
     reported, not applied. Fuzzy and empty entries are skipped. HTML is
     sanitised, and reported when that removed something.
     """
-    report = ImportReport(file=path.name, dry_run=dry_run)
-    po = read_po(path, report.errors)
+    report = ImportReport(file=file_name, dry_run=dry_run)
+    po = read_translations(data, file_format, report.errors)
     if po is None:
         raise ImportFailed(report)
     lang = _check_language(po, language, report)
@@ -182,6 +232,9 @@ def translations_import(
         raise ImportFailed(report)
     report.language = lang
     entries = [entry for entry in po if not entry.obsolete and entry.msgid]
+    for entry in entries:
+        # A round trip through po2xliff/xliff2po drops msgctxt and keeps the "#. Key:" comment.
+        entry.msgctxt = entry.msgctxt or key_from_comment(entry.comment)
     by_label = models_by_label()
     targets = [parse_context(entry.msgctxt, by_label) for entry in entries]
     objects = _load_objects(targets)
@@ -189,7 +242,7 @@ def translations_import(
     statuses: dict[models.Model, dict[str, FieldStatus]] = {}
     seen: set[str] = set()
     for entry, parsed in zip(entries, targets, strict=True):
-        obj = _identified(entry, parsed, objects, seen, report)
+        obj = _identified(entry, parsed, objects, seen, allowed_models, report)
         if obj is None or _skipped(entry, obj, parsed[2], report):
             continue
         name = parsed[2]
@@ -202,11 +255,11 @@ def translations_import(
             report.unchanged += 1
         elif not _refused(entry, obj, name, text, lang, report):
             changes.setdefault(obj, {})[name] = text
-            report.updated.append(_entry_change(entry.msgctxt, obj, name, lang, status))
+            report.updated.append(_entry_change(entry.msgctxt, obj, name, lang, status, text))
     if report.errors:
         raise ImportFailed(report)
     if not dry_run:
-        _apply(changes, lang, path.name, by, report)
+        _apply(changes, lang, file_name, by, report)
     return report
 
 
@@ -215,20 +268,52 @@ def _identified(
     parsed: tuple[type[models.Model], int, str] | None,
     objects: dict[tuple[type, int], models.Model],
     seen: set[str],
+    allowed_models: Collection[type[models.Model]] | None,
     report: ImportReport,
 ) -> models.Model | None:
-    """The object whose field ``entry`` translates; None (an error): unknown, repeated, plural."""
+    """The object whose field ``entry`` translates; None (an error): unknown, repeated, plural.
+
+    Also None for an entry of a content type outside ``allowed_models`` (when given).
+    """
     context = entry.msgctxt or ""
+    if not context:
+        report.errors.append(
+            Problem(
+                entry.linenum,
+                entry.msgid[:40],
+                _(
+                    "unknown entry: it has no msgctxt and no “#. Key:” comment, so nothing says "
+                    "which field it translates (po2xliff/xliff2po drop msgctxt; files exported "
+                    "now carry the key as a comment too: export again and translate that file)"
+                ),
+            )
+        )
+        return None
     obj = objects.get((parsed[0], parsed[1])) if parsed else None
     if obj is None:
-        report.errors.append(Problem(entry.linenum, context or entry.msgid[:40], "unknown entry"))
+        report.errors.append(
+            Problem(
+                entry.linenum,
+                context,
+                _("unknown entry: no translatable field of an existing object has this key"),
+            )
+        )
+        return None
+    if allowed_models is not None and type(obj) not in allowed_models:
+        report.errors.append(
+            Problem(
+                entry.linenum,
+                context,
+                _("you may not change %(content)s") % {"content": obj._meta.verbose_name_plural},
+            )
+        )
         return None
     if context in seen:
-        report.errors.append(Problem(entry.linenum, context, "duplicate entry"))
+        report.errors.append(Problem(entry.linenum, context, _("duplicate entry")))
         return None
     seen.add(context)
     if entry.msgid_plural:
-        report.errors.append(Problem(entry.linenum, context, "plural entries are not used"))
+        report.errors.append(Problem(entry.linenum, context, _("plural entries are not used")))
         return None
     return obj
 
@@ -241,7 +326,7 @@ def _skipped(entry: polib.POEntry, obj: models.Model, name: str, report: ImportR
         report.empty_skipped += 1
     elif entry.msgid != source_text(obj, name):
         report.conflicts.append(
-            Problem(entry.linenum, entry.msgctxt, "the English source changed since this export")
+            Problem(entry.linenum, entry.msgctxt, _("the English source changed since this export"))
         )
     else:
         return False
@@ -255,7 +340,7 @@ def _sanitised(entry: polib.POEntry, obj: models.Model, name: str, report: Impor
     cleaned = sanitize_html(entry.msgstr)
     if cleaned != entry.msgstr:
         report.sanitised.append(
-            Problem(entry.linenum, entry.msgctxt, "unsafe HTML was removed from the translation")
+            Problem(entry.linenum, entry.msgctxt, _("unsafe HTML was removed from the translation"))
         )
     return cleaned
 
@@ -271,9 +356,12 @@ def _refused(
     """Whether ``text``, to be written, is an error: a NUL, too long, or its invariants differ."""
     limit = type(obj)._meta.get_field(name).max_length
     if "\x00" in text:  # no database text column can hold it (the admin's forms refuse it too)
-        message = "contains a NUL character (U+0000), which cannot be stored"
+        message = _("contains a NUL character (U+0000), which cannot be stored")
     elif limit is not None and len(text) > limit:
-        message = f"too long: {len(text)} characters, at most {limit}"
+        message = _("too long: %(length)d characters, at most %(limit)d") % {
+            "length": len(text),
+            "limit": limit,
+        }
     else:
         # Only what will be written is checked: tokenising every entry took most of the time.
         mismatches = compare(entry.msgid, text, language)
@@ -318,8 +406,10 @@ def _refuse_changed_meanwhile(objects: list[models.Model], report: ImportReport)
                         Problem(
                             None,
                             f"{model._meta.label_lower}:{pk}",
-                            "changed or deleted by someone else during the import; "
-                            "export again or import the file again",
+                            _(
+                                "changed or deleted by someone else during the import; "
+                                "export again or import the file again"
+                            ),
                         )
                     )
     if report.errors:

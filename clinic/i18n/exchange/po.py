@@ -4,7 +4,9 @@ One PO entry per translatable field of every translatable object. ``msgctxt``
 names the object and field stably (``articles.article:12:title``), ``msgid``
 is the current English source, ``msgstr`` the current translation; a stale
 entry is ``#, fuzzy`` with the source it was translated from as ``#| msgid``.
-PO files are read and written with polib.
+The key is also written as an extracted comment (``#. Key: ...``): tools that
+drop ``msgctxt`` (translate-toolkit's po2xliff/xliff2po) keep those comments,
+so the import can still find the field. PO files are read and written with polib.
 """
 
 import gettext
@@ -17,6 +19,7 @@ import polib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic.i18n.languages import source_language
 from clinic.i18n.models import TranslationState
@@ -44,6 +47,22 @@ PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+
 def entry_context(obj: models.Model, name: str) -> str:
     """``app.model:pk:field``: stable across exports, so an old file still finds its fields."""
     return f"{obj._meta.label_lower}:{obj.pk}:{name}"
+
+
+KEY_COMMENT = "Key: "
+
+
+def key_comment(context: str) -> str:
+    """The extracted-comment line that carries an entry's key beside its ``msgctxt``."""
+    return f"{KEY_COMMENT}{context}"
+
+
+def key_from_comment(comment: str) -> str | None:
+    """The key of a ``#. Key: ...`` line in an entry's extracted comments, if there is one."""
+    for line in (comment or "").splitlines():
+        if line.startswith(KEY_COMMENT):
+            return line.removeprefix(KEY_COMMENT).strip() or None
+    return None
 
 
 def models_by_label() -> dict[str, type[models.Model]]:
@@ -118,11 +137,12 @@ def po_entry(
     comment: str,
 ) -> polib.POEntry:
     """The entry of one field; a stale one is fuzzy, with the source it was translated from."""
+    context = entry_context(obj, name)
     entry = polib.POEntry(
-        msgctxt=entry_context(obj, name),
+        msgctxt=context,
         msgid=source_text(obj, name),
         msgstr=translated_text(obj, name, language),
-        comment=comment,
+        comment="\n".join(filter(None, [comment, key_comment(context)])),
     )
     if status == FieldStatus.STALE:
         entry.flags.append("fuzzy")
@@ -150,28 +170,29 @@ class Problem:
         )
 
 
-def read_po(path: Path, errors: list[Problem]) -> polib.POFile | None:
-    """The PO file at ``path``; None, with ``errors`` added, if it is unreadable or not valid PO."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        errors.append(Problem(None, "", f"cannot read the file: {exc.strerror}"))
-        return None
+def read_po(raw: bytes, errors: list[Problem]) -> polib.POFile | None:
+    """The PO file in ``raw``; None, with ``errors`` added, if it is not valid UTF-8 PO."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         errors.append(
-            Problem(None, "", f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8")
+            Problem(
+                None,
+                "",
+                _("the file is not UTF-8 (byte %(byte)d); save it as UTF-8") % {"byte": exc.start},
+            )
         )
         return None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
-            errors.append(Problem(number, "", f"PO syntax error: {stripped[:60]}"))
+            errors.append(
+                Problem(number, "", _("PO syntax error: %(line)s") % {"line": stripped[:60]})
+            )
     if errors:
         return None
     try:
         return polib.pofile(text, encoding="utf-8")
     except (OSError, ValueError) as exc:
-        errors.append(Problem(None, "", f"PO syntax error: {exc}"))
+        errors.append(Problem(None, "", _("PO syntax error: %(error)s") % {"error": exc}))
         return None

@@ -3,13 +3,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.i18n.exchange import ONLY_CHOICES, translations_export
+from clinic.i18n.exchange import FORMATS, ONLY_CHOICES, translations_export, write_translations
 
 
 class Command(BaseCommand):
     help = (
-        "Write the content translations of one language as a PO file for translators: "
-        "one entry per translatable field; stale entries are fuzzy with the previous source."
+        "Write the content translations of one language as a PO or XLIFF 1.2 file for "
+        "translators: one entry per translatable field; stale entries are fuzzy (XLIFF: "
+        "needs-review-translation) with the previous source."
     )
 
     def add_arguments(self, parser) -> None:
@@ -19,6 +20,13 @@ class Command(BaseCommand):
             "--only", choices=ONLY_CHOICES, default="all", help="Which entries (default: all)."
         )
         parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="po",
+            dest="file_format",
+            help="po (gettext tools, default) or xliff (XLIFF 1.2, for CAT tools).",
+        )
+        parser.add_argument(
             "--model",
             action="append",
             dest="models",
@@ -26,14 +34,27 @@ class Command(BaseCommand):
             "repeatable.",
         )
 
-    def handle(self, *args, language: str, output: str | None, only: str, models, **options):
+    def handle(
+        self,
+        *args,
+        language: str,
+        output: str | None,
+        only: str,
+        file_format: str,
+        models,
+        **options,
+    ):
         try:
             po = translations_export(language=language, only=only, model_names=models)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        data = write_translations(po, file_format)
         if output:
-            po.save(str(Path(output)))
+            try:
+                Path(output).write_bytes(data)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
             self.stderr.write(f"Wrote {len(po)} entries for “{language}” to {output}.")
         else:
-            sys.stdout.write(str(po))
-            sys.stdout.write("\n")
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
