@@ -259,10 +259,20 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinic.api.schema.name_closed_sets",
         "clinic.api.schema.add_error_responses",
     ],
+    # One named component per closed set of values (docs/api.md, "Enums").
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "articles.models.Article.Status",
+        "LanguageCode": [code for code, _name in LANGUAGES],
+        "TextDirection": ["ltr", "rtl"],
+        "StudyPhase": "articles.models.Article.Phase",
+        "ReferenceKind": "articles.models.Reference.Kind",
+        "ContactKind": "clinic.models.ContactLine.Kind",
+        "DisclaimerScope": "clinic.models.Disclaimer.AppliesTo",
+        "HealthStatus": ["ok", "degraded", "unavailable"],
+        "CheckStatus": ["ok", "unavailable"],
     },
 }
 

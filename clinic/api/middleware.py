@@ -86,8 +86,8 @@ class ApiLanguageMiddleware:
     """Activates the request language of an API request and says it in the response.
 
     Sets ``request.LANGUAGE_CODE``, ``Content-Language`` and ``Vary:
-    Accept-Language``. An unsupported ``?lang=`` is answered with a 400 error
-    listing the supported codes, in the ``Accept-Language`` language. Part of
+    Accept-Language``. An unsupported or empty ``?lang=`` is answered with a 400
+    error listing the supported codes, in the ``Accept-Language`` language. Part of
     ``API_MIDDLEWARE``, in place of Django's LocaleMiddleware.
     """
 
@@ -96,8 +96,11 @@ class ApiLanguageMiddleware:
 
     def __call__(self, request):
         accept = request.headers.get("Accept-Language", "")
+        query = request.GET.get("lang")
         try:
-            language = negotiate_language(request.GET.get("lang"), accept)
+            if query == "":  # sent empty: refused, as every API parameter but q (docs/api.md)
+                raise UnsupportedLanguage(query)
+            language = negotiate_language(query, accept)
         except UnsupportedLanguage as exc:
             language = language_from_accept_header(accept) or source_language()
             with translation.override(language):
