@@ -100,13 +100,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 # The API (anonymous, read-only JSON and its docs): the same security headers, CORS, the
-# request language, Host validation and Content-Length, ETag/304; no sessions, CSRF,
-# authentication, messages or static files, so no cookie is ever read or set.
+# request language, gzip (public responses), Host validation and Content-Length, ETag/304;
+# no sessions, CSRF, authentication, messages or static files, so no cookie is ever read or set.
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.security.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "clinic.api.middleware.ApiLanguageMiddleware",
+    "clinic.api.middleware.PublicGZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -89,9 +89,9 @@ class ISODateTimeFilter(django_filters.Filter):
     field_class = ISODateTimeField
 
 
-@extend_schema_field({"type": "string", "minLength": 1})
+@extend_schema_field({"type": "string", "minLength": 1, "pattern": "^[^\\x00]*$"})
 class TopicFilter(django_filters.CharFilter):
-    """A topic slug; sent empty, it is a 400 (ArticleFilterForm)."""
+    """A topic slug; sent empty (ArticleFilterForm) or with a NUL character, it is a 400."""
 
 
 class ArticleFilterForm(forms.Form):
