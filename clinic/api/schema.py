@@ -86,6 +86,13 @@ def translated_field_names() -> list[str]:
     return sorted(names)
 
 
+def ordering_names(values: list[str]) -> list[str]:
+    """Names of ordering values for generated clients: ``-title`` is ``TITLE_DESC``."""
+    return [
+        f"{value[1:].upper()}_DESC" if value.startswith("-") else value.upper() for value in values
+    ]
+
+
 def _enum_ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -120,6 +127,8 @@ def name_closed_sets(result: dict, generator, request, public) -> dict:
                     tag = operation["tags"][0].removesuffix("s").capitalize()
                     name = f"{tag}{parameter['name'].capitalize()}"
                     schemas[name] = {"type": "string", "enum": schema["enum"]}
+                    if any(value.startswith("-") for value in schema["enum"]):
+                        schemas[name]["x-enum-varnames"] = ordering_names(schema["enum"])
                     named[values] = name
                 parameter["schema"] = _enum_ref(named[values])
     result["components"]["schemas"] = dict(sorted(schemas.items()))
