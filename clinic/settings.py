@@ -100,13 +100,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 # The API (anonymous, read-only JSON and its docs): the same security headers, CORS, the
-# request language, Host validation and Content-Length, ETag/304; no sessions, CSRF,
-# authentication, messages or static files, so no cookie is ever read or set.
+# request language, gzip (public responses), Host validation and Content-Length, ETag/304;
+# no sessions, CSRF, authentication, messages or static files, so no cookie is ever read or set.
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.security.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "clinic.api.middleware.ApiLanguageMiddleware",
+    "clinic.api.middleware.PublicGZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -259,10 +260,20 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinic.api.schema.name_closed_sets",
         "clinic.api.schema.add_error_responses",
     ],
+    # One named component per closed set of values (docs/api.md, "Enums").
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "articles.models.Article.Status",
+        "LanguageCode": [code for code, _name in LANGUAGES],
+        "TextDirection": ["ltr", "rtl"],
+        "StudyPhase": "articles.models.Article.Phase",
+        "ReferenceKind": "articles.models.Reference.Kind",
+        "ContactKind": "clinic.models.ContactLine.Kind",
+        "DisclaimerScope": "clinic.models.Disclaimer.AppliesTo",
+        "HealthStatus": ["ok", "degraded", "unavailable"],
+        "CheckStatus": ["ok", "unavailable"],
     },
 }
 

@@ -1,10 +1,8 @@
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import django_filters
 from django import forms
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -12,7 +10,16 @@ from articles.models import Article
 from articles.querysets import localized_name
 
 MAX_QUERY_LENGTH = 200
-DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: An RFC 3339 date-time (the OpenAPI ``date-time`` format): seconds and an offset required.
+DATE_TIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt](?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})"
+    r"(?:\.(?P<fraction>\d+))?(?:[Zz]|(?P<sign>[+-])(?P<offset_hours>\d{2}):(?P<offset_minutes>\d{2}))",
+    re.ASCII,
+)
+#: Parameters that may be given empty (``q=``: a blank search is ignored); any other
+#: empty parameter is a 400, as the schema says (a value is required when one is sent).
+MAY_BE_EMPTY = frozenset({"q"})
 ORDERINGS = {
     "published_at": ("published_at", "id"),
     "-published_at": ("-published_at", "-id"),
@@ -23,34 +30,81 @@ ORDERINGS = {
 }
 
 
+def parse_moment(value: str) -> datetime | None:
+    """The UTC moment of an ISO date (its 00:00 UTC) or RFC 3339 date-time; None if neither."""
+    try:
+        if DATE_ONLY.fullmatch(value):
+            return datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+        match = DATE_TIME.fullmatch(value)
+        if match is None:
+            return None
+        parts = match.groupdict()
+        sign = -1 if parts["sign"] == "-" else 1
+        offset = timedelta(
+            hours=int(parts["offset_hours"] or 0), minutes=int(parts["offset_minutes"] or 0)
+        )
+        moment = datetime.combine(
+            date.fromisoformat(parts["date"]),
+            time(
+                int(parts["hour"]),
+                int(parts["minute"]),
+                int(parts["second"]),
+                int((parts["fraction"] or "0")[:6].ljust(6, "0")),
+            ),
+            tzinfo=timezone(sign * offset),
+        )
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # no such day or time, or past the calendar's ends
+        return None
+
+
 class ISODateTimeField(forms.Field):
-    """An ISO 8601 date (``2016-04-20``) or date-time (``2016-04-20T09:00:00Z``)."""
+    """An ISO 8601 date (``2016-04-20``) or RFC 3339 date-time (``2016-04-20T09:00:00Z``)."""
 
     default_error_messages = {
-        "invalid": _("Enter an ISO 8601 date (2016-04-20) or date-time (2016-04-20T09:00:00Z).")
+        "invalid": _(
+            "Enter a date (2016-04-20) or a date-time with seconds and a UTC offset "
+            "(2016-04-20T09:00:00Z, 2016-04-20T12:00:00+03:00)."
+        )
     }
 
-    def to_python(self, value: str) -> datetime | None:
-        if value in self.empty_values:
-            return None
-        value = value.strip()
-        try:
-            parsed = parse_datetime(value)
-            if parsed is None:
-                day = parse_date(value)
-                parsed = datetime.combine(day, time.min) if day else None
-        except ValueError:
-            parsed = None
-        if parsed is None:
+    def to_python(self, value: str | None) -> datetime | None:
+        if value is None or value == "":
+            return None  # absent; an empty value is refused by ArticleFilterForm
+        moment = parse_moment(value)
+        if moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed, UTC)
-        return parsed
+        return moment
 
 
-@extend_schema_field({"type": "string", "format": "date", "example": "2016-04-20"})
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "format": "date-time", "example": "2016-04-20T09:00:00Z"},
+            {"type": "string", "format": "date", "example": "2016-04-20"},
+        ]
+    }
+)
 class ISODateTimeFilter(django_filters.Filter):
     field_class = ISODateTimeField
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "pattern": "^[^\\x00]*$"})
+class TopicFilter(django_filters.CharFilter):
+    """A topic slug; sent empty (ArticleFilterForm) or with a NUL character, it is a 400."""
+
+
+class ArticleFilterForm(forms.Form):
+    """Refuses a parameter sent empty (``?topic=``), except those in ``MAY_BE_EMPTY``."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in self.fields:
+            if name not in MAY_BE_EMPTY and self.data.get(name) == "":
+                self.add_error(
+                    name, forms.ValidationError(_("Give a value or leave this parameter out."))
+                )
+        return cleaned
 
 
 @extend_schema_field({"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"})
@@ -76,7 +130,7 @@ def _bounds(given: dict, data) -> dict[str, datetime]:
         bounds["published_at__gte"] = given["published_after"]
     before = given.get("published_before")
     if before is not None:
-        if not DATE_ONLY.fullmatch(data.get("published_before", "").strip()):
+        if not DATE_ONLY.fullmatch(data.get("published_before", "")):
             bounds["published_at__lte"] = before
         elif before.date() != date.max:  # the last day of the calendar: no bound
             bounds["published_at__lt"] = before + timedelta(days=1)
@@ -86,16 +140,16 @@ def _bounds(given: dict, data) -> dict[str, datetime]:
 class ArticleFilter(django_filters.FilterSet):
     """Filters of the article list; every one is validated (a bad value is a 400)."""
 
-    topic = django_filters.CharFilter(
-        method="filter_topic", help_text="A topic slug, in any language."
-    )
+    topic = TopicFilter(method="filter_topic", help_text="A topic slug, in any language.")
     published_after = ISODateTimeFilter(
         method="filter_published_after",
-        help_text="Published on or after this ISO date or date-time (UTC).",
+        help_text="Published at or after this moment: a date (from 00:00 UTC) or an RFC 3339 "
+        "date-time with its UTC offset.",
     )
     published_before = ISODateTimeFilter(
         method="filter_published_before",
-        help_text="Published on or before this ISO date (the whole day, UTC) or date-time.",
+        help_text="Published at or before this moment: a date (the whole day, UTC) or an "
+        "RFC 3339 date-time with its UTC offset.",
     )
     q = SearchFilter(
         method="filter_search",
@@ -111,6 +165,7 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+        form = ArticleFilterForm
 
     @property
     def language(self) -> str:

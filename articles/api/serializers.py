@@ -2,7 +2,7 @@ import functools
 from urllib.parse import quote
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from articles.jsonld import article_json_ld
@@ -11,8 +11,10 @@ from clinic.api.serializers import DisclaimerSerializer
 from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.registry import localized
 from clinic.i18n.serializers import (
+    LanguageCodeField,
     TranslatedField,
     TranslatedObjectSerializer,
+    alternates_schema,
     localized_for,
     translation_info,
 )
@@ -77,6 +79,7 @@ def _phase_labels() -> dict[str, object]:
     return dict(Article.Phase.choices)
 
 
+@extend_schema_serializer(component_name="ArticleSummary")
 class ArticleListSerializer(TranslatedObjectSerializer):
     slug = TranslatedField(help_text="Slug in the language served; any language's slug works.")
     url = serializers.SerializerMethodField(help_text="This article in the language served.")
@@ -126,10 +129,11 @@ class ArticleListSerializer(TranslatedObjectSerializer):
             localized_for(article, self.context).language, alternates["x-default"]
         )
 
+    @extend_schema_field(serializers.ListField(child=LanguageCodeField()))
     def get_available_languages(self, article: Article) -> list[str]:
         return list(published_slugs(article, preview=self.context.get("preview", False)))
 
-    @extend_schema_field(serializers.DictField(child=serializers.URLField()))
+    @extend_schema_field(alternates_schema())
     def get_alternates(self, article: Article) -> dict[str, str]:
         return self._alternates(article)
 
@@ -164,7 +168,9 @@ class StudySerializer(serializers.Serializer):
     )
     condition = TranslatedField()
     intervention = TranslatedField()
-    phase = serializers.CharField(help_text="Machine value, e.g. phase1.")
+    phase = serializers.ChoiceField(
+        choices=Article.Phase.choices, allow_blank=True, help_text="Machine value, e.g. phase1."
+    )
     phase_label = serializers.CharField(
         source="get_phase_display", help_text="In the request language."
     )
@@ -204,6 +210,7 @@ class MedicalReviewSerializer(serializers.Serializer):
         }
 
 
+@extend_schema_serializer(component_name="ArticleDetail")
 class ArticleDetailSerializer(ArticleListSerializer):
     body = TranslatedField(help_text="Sanitised HTML.")
     seo_title = TranslatedField()

@@ -59,7 +59,14 @@ def _last_modified(figures: dict):
     return published.last_modified(figures["changed"], figures["live"])
 
 
-@extend_schema(tags=["topics"], summary="Topics", responses=TopicSerializer(many=True))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="list_topics",
+        tags=["topics"],
+        summary="Topics",
+        responses=TopicSerializer(many=True),
+    )
+)
 class TopicListView(PublishedListView):
     kind = "topic"
 
@@ -69,8 +76,17 @@ def articles_in(language: str):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["articles"], summary="Published articles", examples=[ARTICLE_LIST_AR]),
-    retrieve=extend_schema(tags=["articles"], summary="One article, by its slug in any language"),
+    list=extend_schema(
+        tags=["articles"],
+        operation_id="list_articles",
+        summary="Published articles",
+        examples=[ARTICLE_LIST_AR],
+    ),
+    retrieve=extend_schema(
+        tags=["articles"],
+        operation_id="get_article",
+        summary="One article, by its slug in any language",
+    ),
 )
 class ArticleViewSet(reference.ArticleViewSet):
     """Published research news in the request language, with field-level fallback.
@@ -187,10 +203,13 @@ class ArticleViewSet(reference.ArticleViewSet):
         return published.json_response(body, request)
 
 
-@extend_schema(
-    tags=["articles"],
-    summary="Preview an article from a signed admin link, published or not",
-    responses=ArticleDetailSerializer,
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="preview_article",
+        tags=["articles"],
+        summary="Preview an article from a signed admin link, published or not",
+        responses=ArticleDetailSerializer,
+    )
 )
 class ArticlePreviewView(ApiViewMixin, generics.GenericAPIView):
     """The article as the API would serve it, drafts and unpublished translations included.

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
@@ -86,8 +87,8 @@ class ApiLanguageMiddleware:
     """Activates the request language of an API request and says it in the response.
 
     Sets ``request.LANGUAGE_CODE``, ``Content-Language`` and ``Vary:
-    Accept-Language``. An unsupported ``?lang=`` is answered with a 400 error
-    listing the supported codes, in the ``Accept-Language`` language. Part of
+    Accept-Language``. An unsupported or empty ``?lang=`` is answered with a 400
+    error listing the supported codes, in the ``Accept-Language`` language. Part of
     ``API_MIDDLEWARE``, in place of Django's LocaleMiddleware.
     """
 
@@ -96,8 +97,11 @@ class ApiLanguageMiddleware:
 
     def __call__(self, request):
         accept = request.headers.get("Accept-Language", "")
+        query = request.GET.get("lang")
         try:
-            language = negotiate_language(request.GET.get("lang"), accept)
+            if query == "":  # sent empty: refused, as every API parameter but q (docs/api.md)
+                raise UnsupportedLanguage(query)
+            language = negotiate_language(query, accept)
         except UnsupportedLanguage as exc:
             language = language_from_accept_header(accept) or source_language()
             with translation.override(language):
@@ -110,3 +114,25 @@ class ApiLanguageMiddleware:
         response["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language"])
         return response
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Django's gzip for API responses the client accepts compressed, public ones only.
+
+    GZipMiddleware compresses a body of 200 bytes or more when ``Accept-Encoding``
+    allows gzip, adds ``Vary: Accept-Encoding`` and makes the ``ETag`` weak
+    (``W/"…"``: the same validator for the plain and the compressed body, so
+    ``If-None-Match`` still answers 304). The response cache keeps bodies plain
+    and each is compressed as it is sent. Against BREACH: public API responses
+    hold no secret (anonymous, no cookie, no CSRF token); a private response (a
+    preview, whose signed token is in its URLs) is sent uncompressed.
+    """
+
+    def process_response(self, request, response):
+        directives = {
+            part.split("=", 1)[0].strip().lower()
+            for part in response.get("Cache-Control", "").split(",")
+        }
+        if "private" in directives:
+            return response
+        return super().process_response(request, response)

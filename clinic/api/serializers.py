@@ -5,27 +5,30 @@ from clinic.content import public_querysets
 from clinic.i18n.completeness import completeness_by_type
 from clinic.i18n.languages import Language, fallback_chain
 from clinic.i18n.serializers import (
+    LanguageCodeField,
+    TextDirectionField,
     TranslatedField,
     TranslatedObjectSerializer,
     localized_for,
     translation_info,
 )
+from clinic.models import ContactLine, Disclaimer
 
 
 class ContactLineSerializer(TranslatedObjectSerializer):
     e164 = serializers.CharField(source="number", help_text="The number in E.164 form.")
     display = serializers.CharField(help_text="International format for people.")
     uri = serializers.CharField(help_text="A tel: URI for links.")
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ContactLine.Kind.choices)
     label = TranslatedField()
     languages = serializers.ListField(
-        child=serializers.CharField(), help_text="Codes of the languages spoken on the line."
+        child=LanguageCodeField(), help_text="Codes of the languages spoken on the line."
     )
 
 
 class DisclaimerSerializer(TranslatedObjectSerializer):
     key = serializers.SlugField(help_text="Stable identifier, e.g. treatment-results.")
-    applies_to = serializers.CharField()
+    applies_to = serializers.ChoiceField(choices=Disclaimer.AppliesTo.choices)
     text = TranslatedField()
 
     def to_representation(self, disclaimer) -> dict:
@@ -47,10 +50,10 @@ class CompletenessSerializer(serializers.Serializer):
 
 
 class LanguageSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = LanguageCodeField()
     name = serializers.CharField(help_text="English name.")
     name_local = serializers.CharField(help_text="Native name.")
-    dir = serializers.CharField()
+    dir = TextDirectionField()
     default = serializers.SerializerMethodField(help_text="Whether this is the source language.")
     fallback = serializers.SerializerMethodField(help_text="Languages tried, in order, per field.")
     completeness = serializers.SerializerMethodField(
@@ -60,6 +63,7 @@ class LanguageSerializer(serializers.Serializer):
     def get_default(self, language: Language) -> bool:
         return language.is_source
 
+    @extend_schema_field(serializers.ListField(child=LanguageCodeField()))
     def get_fallback(self, language: Language) -> list[str]:
         return fallback_chain(language.code)
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -122,11 +122,14 @@ class PublishedListView(ApiViewMixin, APIView):
         return published.json_response(body, request)
 
 
-@extend_schema(
-    tags=["contacts"],
-    summary="Contact lines",
-    examples=[CONTACTS_AR],
-    responses=ContactLineSerializer(many=True),
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="list_contacts",
+        tags=["contacts"],
+        summary="Contact lines",
+        examples=[CONTACTS_AR],
+        responses=ContactLineSerializer(many=True),
+    )
 )
 class ContactLineListView(PublishedListView):
     """The clinic's lines; those that speak the request language come first."""
@@ -134,19 +137,25 @@ class ContactLineListView(PublishedListView):
     kind = "contact"
 
 
-@extend_schema(
-    tags=["disclaimers"],
-    summary="Medical disclaimers",
-    responses=DisclaimerSerializer(many=True),
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="list_disclaimers",
+        tags=["disclaimers"],
+        summary="Medical disclaimers",
+        responses=DisclaimerSerializer(many=True),
+    )
 )
 class DisclaimerListView(PublishedListView):
     kind = "disclaimer"
 
 
-@extend_schema(
-    tags=["languages"],
-    summary="Configured languages and their completeness",
-    responses=LanguageSerializer(many=True),
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="list_languages",
+        tags=["languages"],
+        summary="Configured languages and their completeness",
+        responses=LanguageSerializer(many=True),
+    )
 )
 class LanguageListView(ApiViewMixin, APIView):
     def get(self, request, *args, **kwargs):
@@ -169,7 +178,14 @@ CatalogSerializer = inline_serializer(
 )
 
 
-@extend_schema(tags=["i18n"], summary="Interface strings", responses=CatalogSerializer)
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="get_interface_catalog",
+        tags=["i18n"],
+        summary="Interface strings",
+        responses=CatalogSerializer,
+    )
+)
 class CatalogView(ApiViewMixin, APIView):
     """The interface strings (``locale/``) in the request language, Django's JSON catalog format."""
 
@@ -186,11 +202,32 @@ class CatalogView(ApiViewMixin, APIView):
 
 HealthSerializer = inline_serializer(
     "Health",
-    {"status": serializers.CharField(), "checks": serializers.DictField(required=False)},
+    {
+        "status": serializers.ChoiceField(
+            choices=["ok", "degraded", "unavailable"],
+            help_text="ok, degraded (the cache is down) or unavailable (the database is down).",
+        ),
+        "checks": inline_serializer(
+            "HealthChecks",
+            {
+                "database": serializers.ChoiceField(choices=["ok", "unavailable"]),
+                "cache": serializers.ChoiceField(choices=["ok", "unavailable"]),
+            },
+            required=False,
+            help_text="Readiness only: each service the API needs.",
+        ),
+    },
 )
 
 
-@extend_schema(tags=["health"], summary="Liveness", responses=HealthSerializer)
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="check_liveness",
+        tags=["health"],
+        summary="Liveness",
+        responses=HealthSerializer,
+    )
+)
 class HealthView(APIView):
     throttle_classes = []
 
@@ -198,16 +235,19 @@ class HealthView(APIView):
         return Response({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
 
-@extend_schema(
-    tags=["health"],
-    summary="Readiness: database and cache",
-    description=(
-        "`ok`: both work. `degraded` (still 200, keep sending traffic): the cache is "
-        "unavailable, so responses come from the database uncached and throttling counts "
-        "per process. `unavailable` (503): the database cannot be reached; only responses "
-        "the cache holds are served (marked stale), everything else answers 503."
-    ),
-    responses={200: HealthSerializer, 503: HealthSerializer},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="check_readiness",
+        tags=["health"],
+        summary="Readiness: database and cache",
+        description=(
+            "`ok`: both work. `degraded` (still 200, keep sending traffic): the cache is "
+            "unavailable, so responses come from the database uncached and throttling counts "
+            "per process. `unavailable` (503): the database cannot be reached; only responses "
+            "the cache holds are served (marked stale), everything else answers 503."
+        ),
+        responses={200: HealthSerializer, 503: HealthSerializer},
+    )
 )
 class ReadyView(APIView):
     throttle_classes = []

@@ -5,6 +5,36 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.i18n.fallback import Localized, localize
+from clinic.i18n.languages import language_codes, source_language
+
+#: Directions of text (``dir``): the closed set of the ``TextDirection`` enum.
+TEXT_DIRECTIONS = ("ltr", "rtl")
+
+
+def language_code_schema() -> dict:
+    """A configured language code: the ``LanguageCode`` enum of the OpenAPI schema."""
+    return {"type": "string", "enum": language_codes()}
+
+
+@extend_schema_field(language_code_schema())
+class LanguageCodeField(serializers.CharField):
+    """A configured language code (``en``, ``ar``, ``uk``)."""
+
+
+@extend_schema_field({"type": "string", "enum": list(TEXT_DIRECTIONS)})
+class TextDirectionField(serializers.CharField):
+    """``ltr`` or ``rtl``."""
+
+
+def alternates_schema() -> dict:
+    """Language code (and ``x-default``, the source language's version) → absolute URL."""
+    url = {"type": "string", "format": "uri"}
+    return {
+        "type": "object",
+        "properties": {**{code: url for code in language_codes()}, "x-default": url},
+        "required": [source_language(), "x-default"],
+        "additionalProperties": False,
+    }
 
 
 def localized_for(instance, context: dict) -> Localized:
@@ -62,9 +92,11 @@ class TranslatedObjectSerializer(serializers.Serializer):
     dir = serializers.SerializerMethodField(help_text="Direction of the text: ltr or rtl.")
     translation = serializers.SerializerMethodField()
 
+    @extend_schema_field(LanguageCodeField)
     def get_language(self, instance) -> str:
         return localized_for(instance, self.context).language
 
+    @extend_schema_field(TextDirectionField)
     def get_dir(self, instance) -> str:
         return localized_for(instance, self.context).dir
 
