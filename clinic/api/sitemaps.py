@@ -189,8 +189,8 @@ class SitemapView(ApiViewMixin, APIView):
     content_negotiation_class = FirstRenderer
 
     def get(self, request, section: str | None = None):
-        found = figures()
-        if not found:
+        configured = figures()
+        if not configured:
             raise ApiError(
                 404,
                 "no_public_pages",
@@ -199,13 +199,17 @@ class SitemapView(ApiViewMixin, APIView):
                     "so there is no sitemap."
                 ),
             )
+        # A sitemap lists at least one URL, an index at least one sitemap (sitemaps.org).
+        found = {code: entry for code, entry in configured.items() if entry.count}
+        if section is None and not found:
+            raise ApiError(404, "no_public_pages", _("No page is published yet."))
         if section is not None and section not in found:
             raise Http404
         _positive_int(request, "p")  # 400 unless a page number; past the last page: 404
         sitemaps = {code: LanguageSitemap(code, entry) for code, entry in found.items()}
         if section is None:
             response = sitemap_views.index(request, sitemaps, sitemap_url_name=SECTION_URL_NAME)
-            self.last_modified = published.last_modified(*(f.changed for f in found.values()))
+            self.last_modified = published.last_modified(*(f.changed for f in configured.values()))
         else:
             response = sitemap_views.sitemap(request, sitemaps, section=section)
             self.last_modified = found[section].changed
