@@ -24,6 +24,7 @@ run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv' --verbosity 0
 	DEBUG=1 $(MANAGE) load_demo_content
+	DEBUG=1 $(MANAGE) published_rebuild --if-settings-changed --verbosity 0
 	@echo "Admin: create a user with 'DEBUG=1 $(MANAGE) createsuperuser', then open http://$(HOST):$(PORT)/admin/"
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
@@ -31,6 +32,7 @@ run: install
 # Needs SECRET_KEY (and DATABASE_URL, REDIS_URL, ALLOWED_HOSTS for a real deployment).
 serve: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) published_rebuild --if-settings-changed --verbosity 0
 	STATIC_MANIFEST=1 $(MANAGE) collectstatic --noinput --verbosity 0
 	STATIC_MANIFEST=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn clinic.wsgi:application -c gunicorn.conf.py
 

@@ -46,6 +46,36 @@ def _env_number(name: str, default, kind: type, described: str):
         raise ImproperlyConfigured(f"{name} must be {described}, got {value!r}.") from exc
 
 
+def page_url_templates(
+    name: str, default: str, by_language: str, languages: list[str]
+) -> dict[str, str]:
+    """Language → public page URL template (``default`` unless overridden); ``{}`` if none.
+
+    Each template is an absolute http(s) URL with ``{slug}`` and at most ``{lang}``.
+    """
+    templates = dict.fromkeys(languages, default.strip()) if default.strip() else {}
+    for entry in by_language.split():
+        code, separator, template = entry.partition("=")
+        if not separator or code not in languages:
+            raise ImproperlyConfigured(
+                f"{name}_BY_LANGUAGE: {entry!r} is not <language>=<template> with a configured "
+                f"language ({', '.join(languages)})."
+            )
+        templates[code] = template
+    for code, template in templates.items():
+        try:
+            example = template.format(slug="x", lang=code)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ImproperlyConfigured(
+                f"{name} ({code}): {template!r} may use only {{slug}} and {{lang}}."
+            ) from exc
+        if "{slug}" not in template or not example.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                f"{name} ({code}): {template!r} must be an absolute http(s) URL with {{slug}}."
+            )
+    return templates
+
+
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -69,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -311,6 +342,25 @@ TRANSLATION_UPLOAD_MAX_BYTES = env_int("TRANSLATION_UPLOAD_MAX_BYTES", 5 * 1024 
 # where a made-up clinic name would not be.
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")
 CLINIC_URL = os.environ.get("CLINIC_URL", "")
+
+# Public pages of the site that shows the content (not the API): a URL template per kind,
+# with {slug} (the slug of the language version, percent-encoded) and optionally {lang} (its
+# code), and per-language overrides (``ar=https://clinic.example/ar/akhbar/{slug}/``, separated
+# by spaces) for sites whose paths differ per language. Unset: no page URLs, no sitemaps.
+PUBLIC_PAGE_URLS = {
+    "article": page_url_templates(
+        "PUBLIC_ARTICLE_URL",
+        os.environ.get("PUBLIC_ARTICLE_URL", ""),
+        os.environ.get("PUBLIC_ARTICLE_URL_BY_LANGUAGE", ""),
+        [code for code, _name in LANGUAGES],
+    ),
+    "topic": page_url_templates(
+        "PUBLIC_TOPIC_URL",
+        os.environ.get("PUBLIC_TOPIC_URL", ""),
+        os.environ.get("PUBLIC_TOPIC_URL_BY_LANGUAGE", ""),
+        [code for code, _name in LANGUAGES],
+    ),
+}
 
 # Phone numbers written without a country code are read as numbers of this region.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "UA")

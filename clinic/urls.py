@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from clinic.api import errors
 from clinic.api.middleware import API_PATHS
+from clinic.api.sitemaps import SECTION_URL_NAME, SitemapView
 from clinic.api.views import HealthView, ReadyView
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     ),
     # The split view loads its set-up script from a URL: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path("sitemap.xml", SitemapView.as_view(), name="sitemap-index"),
+    path("sitemap-<str:section>.xml", SitemapView.as_view(), name=SECTION_URL_NAME),
     path("healthz", HealthView.as_view(), name="healthz"),
     path("readyz", ReadyView.as_view(), name="readyz"),
     # Unknown API paths are JSON 404s, with DEBUG on too.

@@ -16,6 +16,7 @@ from articles.api.serializers import (
     ArticleListSerializer,
     TopicSerializer,
     published_slugs,
+    topic_slugs,
 )
 from articles.disclaimers import disclaimers_for_articles, own_disclaimers
 from articles.models import Article, Reference, Topic
@@ -31,9 +32,9 @@ from clinic.api.documents import (
     serving_context,
 )
 from clinic.i18n.fallback import localize
-from clinic.i18n.languages import language_codes, source_language
-from clinic.i18n.registry import localized
-from clinic.i18n.state import attach_states, is_translation_published
+from clinic.i18n.languages import language_codes
+from clinic.i18n.state import attach_states
+from clinic.published.configuration import rendered_with
 from clinic.published.models import Document
 from clinic.published.store import Kind, affects, register_kind, watch_relation
 from clinic.reviews.services import attach_reviews, loaded_reviewers
@@ -94,13 +95,13 @@ def topic_documents(ids: list[int] | None) -> Iterator[Document]:
     """Every topic (an unpaginated list), with its slug in each language a reader may see."""
     topics = {topic.pk: topic for topic in Topic.objects.all()}
     for row in list_documents("topic", list(topics.values()), TopicSerializer):
-        topic = topics[row.object_id]
-        if row.language == source_language() or is_translation_published(topic, row.language):
-            row.slug = getattr(topic, localized("slug", row.language)) or ""
+        row.slug = topic_slugs(topics[row.object_id]).get(row.language, "")
         yield row
 
 
 def register_documents() -> None:
+    # Documents hold the public page URLs and the JSON-LD's publisher.
+    rendered_with("PUBLIC_PAGE_URLS", "CLINIC_NAME", "CLINIC_URL")
     register_kind(Kind("topic", Topic, topic_documents, ids_of(Topic.objects), whole=True))
     register_kind(Kind("article", Article, article_documents, ids_of(published_articles())))
     affects(Article, lambda article: {"article": {article.pk}})

@@ -20,6 +20,7 @@ from clinic.i18n.serializers import (
 )
 from clinic.i18n.state import TRANSLATION_STATES, is_translation_published
 from clinic.memo import Memo
+from clinic.published.pages import page_alternates, served_page
 from clinic.reviews.models import MedicalReview, Reviewer
 from clinic.reviews.services import current_review
 
@@ -55,13 +56,55 @@ def published_slugs(article: Article, *, preview: bool = False) -> dict[str, str
     return versions
 
 
+PAGE_URL_HELP = (
+    "The public page of the version served, on the site (PUBLIC_{kind}_URL); null when no page "
+    "URL is configured."
+)
+PAGE_ALTERNATES_HELP = (
+    "Language (and x-default: the source language's page) → public page of each published "
+    "version, for hreflang on the site; empty when no page URL is configured."
+)
+
+
+def topic_slugs(topic, *, preview: bool = False) -> dict[str, str]:
+    """Language → slug of each language version of a topic a reader may see (the source always)."""
+    versions = {}
+    for language in language_codes():
+        slug = getattr(topic, localized("slug", language))
+        published = language == source_language() or is_translation_published(topic, language)
+        if slug and (preview or published):
+            versions[language] = slug
+    return versions
+
+
 class TopicSerializer(TranslatedObjectSerializer):
     slug = TranslatedField()
     name = TranslatedField()
+    page_url = serializers.SerializerMethodField(help_text=PAGE_URL_HELP.format(kind="TOPIC"))
+    page_alternates = serializers.SerializerMethodField(help_text=PAGE_ALTERNATES_HELP)
 
     def to_representation(self, topic) -> dict:
         text = localized_for(topic, self.context)
-        return {**translation_info(text), "slug": text.values["slug"], "name": text.values["name"]}
+        pages = self.get_page_alternates(topic)
+        return {
+            **translation_info(text),
+            "slug": text.values["slug"],
+            "name": text.values["name"],
+            "page_url": served_page(pages, text.language),
+            "page_alternates": pages,
+        }
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_page_url(self, topic) -> str | None:
+        return served_page(
+            self.get_page_alternates(topic), localized_for(topic, self.context).language
+        )
+
+    @extend_schema_field(alternates_schema(always=False))
+    def get_page_alternates(self, topic) -> dict[str, str]:
+        return page_alternates(
+            "topic", topic_slugs(topic, preview=self.context.get("preview", False))
+        )
 
 
 def _datetime(field: serializers.Field, value) -> str | None:
@@ -92,8 +135,10 @@ class ArticleListSerializer(TranslatedObjectSerializer):
         help_text="Languages in which the article is published."
     )
     alternates = serializers.SerializerMethodField(
-        help_text="Language (and x-default) → absolute URL of that version, for hreflang."
+        help_text="Language (and x-default) → absolute API URL of that version."
     )
+    page_url = serializers.SerializerMethodField(help_text=PAGE_URL_HELP.format(kind="ARTICLE"))
+    page_alternates = serializers.SerializerMethodField(help_text=PAGE_ALTERNATES_HELP)
 
     def to_representation(self, article: Article) -> dict:
         text = localized_for(article, self.context)
@@ -110,6 +155,8 @@ class ArticleListSerializer(TranslatedObjectSerializer):
             "updated_at": _datetime(fields["updated_at"], article.updated_at),
             "available_languages": self.get_available_languages(article),
             "alternates": self._alternates(article),
+            "page_url": self.get_page_url(article),
+            "page_alternates": self.get_page_alternates(article),
         }
 
     def _url(self, slug: str, language: str) -> str:
@@ -127,6 +174,18 @@ class ArticleListSerializer(TranslatedObjectSerializer):
         alternates = self._alternates(article)
         return alternates.get(
             localized_for(article, self.context).language, alternates["x-default"]
+        )
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_page_url(self, article: Article) -> str | None:
+        return served_page(
+            self.get_page_alternates(article), localized_for(article, self.context).language
+        )
+
+    @extend_schema_field(alternates_schema(always=False))
+    def get_page_alternates(self, article: Article) -> dict[str, str]:
+        return page_alternates(
+            "article", published_slugs(article, preview=self.context.get("preview", False))
         )
 
     @extend_schema_field(serializers.ListField(child=LanguageCodeField()))
@@ -273,4 +332,5 @@ class ArticleDetailSerializer(ArticleListSerializer):
 
     def _json_ld(self, article: Article, review: dict | None) -> dict:
         text = localized_for(article, self.context)
-        return article_json_ld(article, text, url=self.get_url(article), review=review)
+        url = self.get_page_url(article) or self.get_url(article)
+        return article_json_ld(article, text, url=url, review=review)

@@ -24,6 +24,12 @@ ARTICLE_LIST_AR = OpenApiExample(
                 "translation": TRANSLATION_CURRENT,
                 "slug": "التصلب-المتعدد",
                 "name": "التصلب المتعدد",
+                "page_url": "https://clinic.example/ar/topics/%D8%A7%D9%84…/",
+                "page_alternates": {
+                    "en": "https://clinic.example/en/topics/multiple-sclerosis/",
+                    "ar": "https://clinic.example/ar/topics/%D8%A7%D9%84…/",
+                    "x-default": "https://clinic.example/en/topics/multiple-sclerosis/",
+                },
             }
         ],
         "published_at": "2016-04-22T09:00:00Z",
@@ -34,6 +40,14 @@ ARTICLE_LIST_AR = OpenApiExample(
             "ar": "https://api.example.org/api/v1/articles/…/?lang=ar",
             "uk": "https://api.example.org/api/v1/articles/…/?lang=uk",
             "x-default": "https://api.example.org/api/v1/articles/patients-with-…/?lang=en",
+        },
+        # With PUBLIC_ARTICLE_URL="https://clinic.example/{lang}/news/{slug}/" (else null, {}).
+        "page_url": "https://clinic.example/ar/news/%D9%82%D8%AF…/",
+        "page_alternates": {
+            "en": "https://clinic.example/en/news/patients-with-…/",
+            "ar": "https://clinic.example/ar/news/%D9%82%D8%AF…/",
+            "uk": "https://clinic.example/uk/news/%D0%BF%D0%B0…/",
+            "x-default": "https://clinic.example/en/news/patients-with-…/",
         },
     },
 )

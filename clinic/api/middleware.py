@@ -21,7 +21,7 @@ from clinic.i18n.negotiation import (
     negotiate_language,
 )
 
-API_PATHS = ("/api/", "/healthz", "/readyz")
+API_PATHS = ("/api/", "/healthz", "/readyz", "/sitemap")
 
 
 class ApiHandler(BaseHandler):

@@ -28,7 +28,7 @@ from django.utils.cache import set_response_etag
 
 from clinic.published.freshness import clock
 
-CACHED_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag")
+CACHED_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag", "X-Robots-Tag")
 
 
 def enabled() -> bool:

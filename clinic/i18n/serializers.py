@@ -26,15 +26,21 @@ class TextDirectionField(serializers.CharField):
     """``ltr`` or ``rtl``."""
 
 
-def alternates_schema() -> dict:
-    """Language code (and ``x-default``, the source language's version) → absolute URL."""
+def alternates_schema(*, always: bool = True) -> dict:
+    """Language code (and ``x-default``, the source language's version) → absolute URL.
+
+    ``always``: the source language and ``x-default`` are always there (the API's own
+    URLs); public page URLs are there only when their template is configured.
+    """
     url = {"type": "string", "format": "uri"}
-    return {
+    schema = {
         "type": "object",
         "properties": {**{code: url for code in language_codes()}, "x-default": url},
-        "required": [source_language(), "x-default"],
         "additionalProperties": False,
     }
+    if always:
+        schema["required"] = [source_language(), "x-default"]
+    return schema
 
 
 def localized_for(instance, context: dict) -> Localized:

@@ -77,3 +77,18 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.value}"
+
+
+class Configuration(models.Model):
+    """One row: the settings the stored documents were rendered with (and their fingerprint).
+
+    Written by a complete ``published_rebuild``; ``published_rebuild
+    --if-settings-changed`` compares it with the settings of the running code.
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    settings = models.JSONField(default=dict)
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"rendered with {self.fingerprint[:12]}"

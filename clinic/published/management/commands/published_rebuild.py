@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.i18n.languages import language_codes
+from clinic.published import configuration
 from clinic.published.store import documents_rebuild, kinds
 
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     help = (
         "Rebuild the read model the API serves (all of it, some kinds, some languages), in "
         "batches, writing only documents that differ. Run it after adding a language, "
-        "after loading content without the write path, or when published_verify reports drift."
+        "after loading content without the write path, or when published_verify reports drift. "
+        "With --if-settings-changed (run when the service starts), only when the settings the "
+        "documents were rendered with (public page URLs, the publisher) have changed since."
     )
 
     def add_arguments(self, parser) -> None:
@@ -32,6 +35,12 @@ class Command(BaseCommand):
             help="Only the documents in this language (repeatable).",
         )
         parser.add_argument(
+            "--if-settings-changed",
+            action="store_true",
+            help="Rebuild everything only if the settings documents depend on changed since the "
+            "last complete rebuild (or none was recorded); otherwise do nothing.",
+        )
+        parser.add_argument(
             "--jobs",
             type=int,
             default=os.cpu_count() or 1,
@@ -40,6 +49,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, kinds: list[str] | None, languages: list[str] | None, **options):
         self.verbosity = options["verbosity"]
+        complete = not kinds and not languages
+        if options["if_settings_changed"]:
+            if not complete:
+                raise CommandError(
+                    "--if-settings-changed rebuilds everything: leave out --kind and --language."
+                )
+            if not configuration.changed():
+                self.stdout.write(
+                    "The documents were rendered with the current settings: nothing to rebuild."
+                )
+                return
+            self.stdout.write("The settings documents depend on changed: rebuilding them all.")
         started = time.monotonic()
         outcome = documents_rebuild(
             selected_kinds(kinds),
@@ -47,6 +68,8 @@ class Command(BaseCommand):
             jobs=options["jobs"],
             progress=self._progress,
         )
+        if complete:
+            configuration.record()
         self.stdout.write(
             f"{outcome.changed} documents written in {time.monotonic() - started:.1f} s."
         )
