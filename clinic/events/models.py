@@ -167,6 +167,8 @@ class Delivery(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     attempt_count = models.PositiveIntegerField(_("attempts"), default=0)
+    #: Attempts made before the last re-send: a re-send gets a full set of retries.
+    attempts_before_resend = models.PositiveIntegerField(default=0, editable=False)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     #: The task allowed to attempt it: a re-send or a retry replaces it, so no two run.
     token = models.UUIDField(default=uuid.uuid4, editable=False)

@@ -82,7 +82,16 @@ def delivery_resend(delivery: Delivery) -> None:
         delivery.status = Delivery.Status.PENDING
         delivery.token = uuid.uuid4()  # any retry still waiting will not run
         delivery.next_attempt_at = timezone.now()
-        delivery.save(update_fields=["status", "token", "next_attempt_at", "updated_at"])
+        delivery.attempts_before_resend = delivery.attempt_count
+        delivery.save(
+            update_fields=[
+                "status",
+                "token",
+                "next_attempt_at",
+                "attempts_before_resend",
+                "updated_at",
+            ]
+        )
         _enqueue(delivery, None)
 
 
@@ -124,12 +133,12 @@ def delivery_attempt(*, delivery_id: int, token: str) -> str:
         )
         if outcome.succeeded:
             locked.status, locked.next_attempt_at = Delivery.Status.SUCCEEDED, None
-        elif locked.attempt_count >= settings.WEBHOOK_MAX_ATTEMPTS:
+        elif locked.attempt_count - locked.attempts_before_resend >= settings.WEBHOOK_MAX_ATTEMPTS:
             locked.status, locked.next_attempt_at = Delivery.Status.FAILED, None
         else:
             locked.token = uuid.uuid4()
             locked.next_attempt_at = timezone.now() + timedelta(
-                seconds=retry_delay(locked.attempt_count)
+                seconds=retry_delay(locked.attempt_count - locked.attempts_before_resend)
             )
             _enqueue(locked, locked.next_attempt_at)
         locked.save()

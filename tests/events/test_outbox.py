@@ -75,6 +75,16 @@ def test_unpublishing_is_an_unpublished_event_with_the_slug_that_stops_working()
     assert Event.objects.get().slug == slug
 
 
+def test_withdrawing_a_translation_is_unpublished_in_that_language_only():
+    article = ArticleFactory()
+    translate(article, "ar", title="تقرير التجربة")
+    Event.objects.all().delete()
+
+    translate(article, "ar", publish=False, title="تقرير التجربة")
+
+    assert events() == [("unpublished", "article", "ar"), ("updated", "article", "en")]
+
+
 def test_deleting_is_a_deleted_event():
     article = ArticleFactory()
     pk = article.pk
