@@ -26,6 +26,9 @@ run: install
 	DEBUG=1 $(MANAGE) load_demo_content
 	DEBUG=1 $(MANAGE) published_rebuild --if-settings-changed --verbosity 0
 	@echo "Admin: create a user with 'DEBUG=1 $(MANAGE) createsuperuser', then open http://$(HOST):$(PORT)/admin/"
+	@# The task worker (webhook deliveries) runs beside the server and stops with it.
+	DEBUG=1 $(MANAGE) db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 # As in production: gunicorn (gunicorn.conf.py), DEBUG off, WhiteNoise static files.

@@ -107,9 +107,12 @@ INSTALLED_APPS = [
     "corsheaders",
     "reversion",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "clinic.i18n",
     "clinic.reviews",
     "clinic.published",
+    "clinic.events",
     "clinic",
     "articles",
 ]
@@ -336,6 +339,28 @@ MEDICAL_REVIEW_MAX_AGE_DAYS = env_int("MEDICAL_REVIEW_MAX_AGE_DAYS", 365)
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 24 * 3600)
 # The largest translation file (PO or XLIFF) a translator may upload in the admin, in bytes.
 TRANSLATION_UPLOAD_MAX_BYTES = env_int("TRANSLATION_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+
+# Change events and webhooks (clinic/events/, docs/frontends.md). Deliveries are tasks of the
+# django-tasks database backend, run by `manage.py db_worker` (`make run` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "webhooks"],
+    }
+}
+# Scheme and host of the `api_url` in change events (e.g. https://api.clinic.example);
+# without it, `api_url` is the path alone.
+EVENTS_API_ORIGIN = os.environ.get("EVENTS_API_ORIGIN", "").rstrip("/")
+# Seconds to connect to a webhook endpoint and to wait for its answer.
+WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+# Attempts of a delivery, the first included; the n-th retry waits
+# WEBHOOK_RETRY_BASE_SECONDS * 2**(n-1), at most WEBHOOK_RETRY_MAX_SECONDS.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env_float("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600.0)
+# Endpoints on private, loopback, link-local or reserved addresses are refused (SSRF)
+# unless this is on; on by default with DEBUG only.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 
 # The publisher named in articles' JSON-LD, with its website. Without a name the publisher is
 # the host serving the API (whoever runs the host publishes what it serves): a true default,
