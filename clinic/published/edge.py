@@ -192,7 +192,8 @@ def edge_from_url(url: str) -> Edge:
     if parts.scheme in ("http", "https") and parts.hostname:
         return Varnish(urlunsplit(parts))
     if parts.scheme in ("fastly", "cloudflare"):
-        token, place = unquote(parts.username or ""), parts.hostname or ""
+        # (Not ``hostname``: it lowercases, and service ids are case-sensitive.)
+        token, place = unquote(parts.username or ""), parts.netloc.rpartition("@")[2]
         if token and place:
             edge = Fastly if parts.scheme == "fastly" else Cloudflare
             return edge(place, token)
