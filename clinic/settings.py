@@ -262,6 +262,24 @@ API_FRESHNESS_SECONDS = env_float("API_FRESHNESS_SECONDS", 1.0)
 # (API_RETRY_AFTER_SECONDS). See docs/operations.md ("Faults").
 API_STALE_IF_ERROR_SECONDS = env_int("API_STALE_IF_ERROR_SECONDS", 3600)
 API_RETRY_AFTER_SECONDS = env_int("API_RETRY_AFTER_SECONDS", 5)
+# Edge caches (Varnish, Fastly, Cloudflare) in front of the API: see docs/frontends.md
+# ("Edge caches and purges") and clinic/published/edge.py. Public responses name what they
+# contain in this header ("" sends none): xkey (Varnish), Surrogate-Key (Fastly), Cache-Tag
+# (Cloudflare).
+EDGE_CACHE_KEY_HEADER = os.environ.get("EDGE_CACHE_KEY_HEADER", "xkey").strip()
+# Where each committed change purges the keys it changed (comma-separated): http(s)://… (a
+# Varnish running deploy/varnish/clinic.vcl), fastly://TOKEN@SERVICE_ID,
+# cloudflare://TOKEN@ZONE_ID. None: nothing is purged.
+EDGE_CACHE_PURGE_URLS = env_list("EDGE_CACHE_PURGE_URLS")
+# Seconds a purge request may take before it counts as failed (failures are logged).
+EDGE_CACHE_PURGE_TIMEOUT = env_float("EDGE_CACHE_PURGE_TIMEOUT", 2.0)
+# Purge the same keys again this many seconds later (0: once): an edge may have fetched,
+# between the commit and the moment every process knows of it (API_FRESHNESS_SECONDS), a
+# response that was current a moment before.
+EDGE_CACHE_REPURGE_SECONDS = env_float("EDGE_CACHE_REPURGE_SECONDS", 2.0)
+# s-maxage of public API responses (0: none, edges keep them for max-age): purged edges can
+# keep them longer than browsers. Never past the moment a scheduled article goes live.
+EDGE_CACHE_MAX_AGE = env_int("EDGE_CACHE_MAX_AGE", 0)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["clinic.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -26,6 +26,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import set_response_etag
 
+from clinic.published import edge
 from clinic.published.freshness import clock
 
 CACHED_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag", "X-Robots-Tag")
@@ -100,7 +101,15 @@ def lookup(request) -> tuple[str, int, HttpResponse | None]:
         return key, seq, None
     response = _response(entry)
     response["X-Cache"] = "hit"
+    name_keys(response, entry["tags"])
     return key, seq, response
+
+
+def name_keys(response, tags: Iterable[str]) -> None:
+    """Name the surrogate keys of a public response showing ``tags`` (``EDGE_CACHE_KEY_HEADER``)."""
+    header = edge.key_header(tags)
+    if header is not None:
+        response[header[0]] = header[1]
 
 
 def stale(request) -> HttpResponse | None:

@@ -23,6 +23,7 @@ from clinic.api.serializers import (
 )
 from clinic.i18n.catalogs import catalog_paths, interface_catalog
 from clinic.i18n.languages import languages
+from clinic.published.freshness import clock
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,11 @@ class ApiViewMixin:
             patch_cache_control(response, private=True, no_store=True)
         elif request.method in ("GET", "HEAD") and response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+            if settings.EDGE_CACHE_MAX_AGE > 0:
+                # Edges are purged on change; a scheduled article going live is not a change.
+                s_maxage = clock.seconds_left(settings.EDGE_CACHE_MAX_AGE)
+                patch_cache_control(response, s_maxage=s_maxage)
+            response_cache.name_keys(response, self.cache_tags)
             last_modified = self.get_last_modified()
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified.timestamp())
@@ -188,6 +194,9 @@ CatalogSerializer = inline_serializer(
 )
 class CatalogView(ApiViewMixin, APIView):
     """The interface strings (``locale/``) in the request language, Django's JSON catalog format."""
+
+    #: Content never changes it (a deployment does: ``edge_purge catalog``).
+    cache_tags = ("catalog",)
 
     def get_last_modified(self) -> datetime | None:
         """Content does not change the catalog; a deployed ``.mo`` file does."""

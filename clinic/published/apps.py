@@ -11,6 +11,9 @@ class PublishedConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.content import on_bulk_write
-        from clinic.published.store import documents_deferred
+        from clinic.published import edge
+        from clinic.published.store import documents_deferred, on_announce
 
         on_bulk_write(documents_deferred)
+        edge.edges()  # a malformed EDGE_CACHE_PURGE_URLS stops start-up with a clear message
+        on_announce(edge.purge_on_commit)
