@@ -222,3 +222,25 @@ def test_a_sitemap_page_costs_three_queries_whatever_its_size(
     warm("en")
     with django_assert_max_num_queries(3):  # the figures, the page, its versions
         assert len(entries(parsed(client.get("/sitemap-ar.xml")))) == 30
+
+
+def test_an_edge_purges_a_sitemap_when_a_page_it_lists_changes(
+    client, content, response_cache, settings, django_capture_on_commit_callbacks
+):
+    """Sitemaps name the keys of what they list, fresh and from the server cache alike."""
+    settings.EDGE_CACHE_PURGE_URLS = ["http://127.0.0.1:6081/"]  # purges are mocked below
+    settings.EDGE_CACHE_REPURGE_SECONDS = 0
+    fresh = client.get("/sitemap-ar.xml")
+    kept = client.get("/sitemap-ar.xml")
+    two = Article.objects.get(title_en="Two languages")
+
+    with (
+        mock.patch("clinic.published.edge.purge") as purge,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        article_unpublish(article=two)
+
+    assert (fresh["X-Cache"], kept["X-Cache"]) == ("miss", "hit")
+    assert fresh["xkey"] == kept["xkey"]
+    purged = {key for call in purge.call_args_list for key in call.args[0]}
+    assert purged & set(fresh["xkey"].split(" "))
