@@ -10,7 +10,11 @@ Ukrainian at all, so the project's catalog of a language holds exactly:
 - every string of the admin's JavaScript (read from the sources with ``xgettext``, as
   ``makemessages`` reads ours) that Django's catalog, the one the admin's view serves,
   does not translate in that language with every plural form;
-- every string of the project's own JavaScript.
+- every string of the project's own JavaScript;
+- corrections: an admin string Django translates, but not as it reads in the admin (the
+  Ukrainian calendar's heading needs the month in the nominative, "Січень 2027", where
+  Django gives the genitive, "січня"), kept because its translator comment starts with
+  ``correction:`` and says why.
 
 Nothing here is a hand-written list: a Django or editor upgrade that adds a string adds
 it to the catalogs (``make messages``), and ``make check-messages`` fails until then.
@@ -32,6 +36,10 @@ from django.utils.translation import to_locale
 from clinic.i18n.languages import target_languages
 
 DOMAIN = "djangojs"
+
+
+#: The translator comment that keeps an entry Django translates: the project's correction.
+CORRECTION = "correction:"
 
 
 class ExtractionError(Exception):
@@ -225,6 +233,18 @@ def expected_entries(language: str) -> list[polib.POEntry]:
     return list(entries.values())
 
 
+def is_correction(entry: polib.POEntry) -> bool:
+    return entry.tcomment.startswith(CORRECTION)
+
+
+def _admin_keys() -> set[tuple[str | None, str]]:
+    return {
+        (message.msgctxt, message.msgid)
+        for messages in admin_messages().values()
+        for message in messages
+    }
+
+
 def _set_forms(entry: polib.POEntry, forms: list[str]) -> None:
     if entry.msgid_plural:
         entry.msgstr_plural = dict(enumerate(forms))
@@ -274,6 +294,13 @@ def update_catalog(language: str) -> tuple[Path, int, int]:
             forms = entry.msgstr_plural or {}
             entry.msgstr_plural = {index: forms.get(index, "") for index in range(count)}
         fresh.append(entry)
+    expected = {(entry.msgctxt, entry.msgid) for entry in fresh}
+    admin_keys = _admin_keys()
+    fresh += [
+        entry
+        for key, entry in existing.items()
+        if key not in expected and key in admin_keys and is_correction(entry)
+    ]
     catalog[:] = fresh
     path.parent.mkdir(parents=True, exist_ok=True)
     catalog.save(str(path))
@@ -288,7 +315,11 @@ def catalog_drift() -> list[str]:
         if not path.exists():  # reported by catalogs.catalog_problems
             continue
         expected = {(entry.msgctxt, entry.msgid) for entry in expected_entries(language)}
-        found = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(path))}
+        catalog = polib.pofile(str(path))
+        found = {(entry.msgctxt, entry.msgid) for entry in catalog}
+        expected |= {
+            (entry.msgctxt, entry.msgid) for entry in catalog if is_correction(entry)
+        } & _admin_keys()
         for context, msgid in sorted(expected - found, key=str):
             problems.append(f"{path}: missing “{msgid}” ({context or 'no context'})")
         for context, msgid in sorted(found - expected, key=str):

@@ -241,3 +241,29 @@ def test_makemessages_js_explains_why_it_cannot_read_the_scripts(locale_copy, mo
     monkeypatch.setattr(js_catalog, "XGETTEXT", ["xgettext", "--language=NoSuchLanguage"])
     with pytest.raises(CommandError, match=r"JavaScript catalog of ar: xgettext failed: .+"):
         call_command("makemessages_js")
+
+
+def test_the_ukrainian_calendar_names_its_months_in_the_nominative(admin_client):
+    catalog, _plural = served_catalog(admin_client, "uk")
+    assert [catalog[month] for month in ["January", "May", "December"]] == [
+        "Січень",
+        "Травень",
+        "Грудень",
+    ]
+
+
+def test_a_correction_of_djangos_translation_is_kept_and_one_of_no_admin_string_is_not(
+    locale_copy,
+):
+    path = locale_copy / "uk" / "LC_MESSAGES" / "djangojs.po"
+    catalog = polib.pofile(str(path))
+    gone = polib.POEntry(msgid="Not an admin string", msgstr="Не рядок адмінки")
+    gone.tcomment = f"{js_catalog.CORRECTION} a string the admin no longer has"
+    catalog.append(gone)
+    catalog.save(str(path))
+    assert any("Not an admin string" in problem for problem in js_catalog.catalog_drift())
+    js_catalog.update_catalog("uk")
+    updated = polib.pofile(str(path))
+    assert updated.find("Not an admin string") is None
+    assert updated.find("January").msgstr == "Січень"
+    assert js_catalog.catalog_drift() == []
