@@ -117,7 +117,9 @@ def client_package(served_schema, tmp_path_factory):
     assert "warning" not in output.lower(), output  # nothing of the schema was skipped
     sys.path.insert(0, str(out))
     try:
-        yield importlib.import_module("clinic_client")
+        package = importlib.import_module("clinic_client")
+        importlib.import_module("clinic_client.models")  # the package does not import it
+        yield package
     finally:
         sys.path.remove(str(out))
         for name in [name for name in sys.modules if name.split(".")[0] == "clinic_client"]:
