@@ -7,7 +7,7 @@
 # stays "xkey", the default). docs/frontends.md ("Edge caches and purges") says what it does;
 # tests/edge/test_varnish.py runs it with a real varnishd in front of a live app.
 #
-# - Caches public API reads (/api/) by URL (query sorted) and host, and, as the app says
+# - Caches public API reads (/api/) and the sitemaps (/sitemap.xml, /sitemap-<lang>.xml) by URL (query sorted) and host, and, as the app says
 #   with Vary, by Accept-Language: dropped when ?lang= chooses the language, else lowercased
 #   and stripped of spaces.
 # - Keeps responses as long as the app's Cache-Control says (s-maxage, then max-age); never
@@ -55,7 +55,7 @@ sub vcl_recv {
         return (pass);
     }
     # The admin, static files and anything else: sessions and cookies, not cached here.
-    if (req.url !~ "^/api/") {
+    if (req.url !~ "^/(api/|sitemap(-[a-z-]+)?\.xml)") {
         return (pass);
     }
     # The API uses no cookies or credentials (previews carry a signed token in the URL).

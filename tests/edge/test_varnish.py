@@ -34,6 +34,7 @@ class Stack:
             "API_FRESHNESS_SECONDS": "0",
             "EDGE_CACHE_KEY_HEADER": "xkey",
             "WEB_CONCURRENCY": "2",
+            "PUBLIC_ARTICLE_URL": "https://clinic.example/{lang}/news/{slug}/",
         }
         self.env.pop("REDIS_URL", None)
         self.server = Server("edge", self.env, self.folder)
@@ -155,6 +156,25 @@ def test_an_unpublished_article_is_no_longer_served_by_the_edge(stack):
     assert gone.status == 404, gone.headers
     assert served_within < 1
     assert slug not in [item["slug"] for item in after.json()["results"]]
+
+
+def test_a_sitemap_is_cached_at_the_edge_and_purged_when_an_article_it_lists_is_unpublished(
+    stack,
+):
+    slug = stack.new_article()
+    page = f"https://clinic.example/en/news/{slug}/"
+    assert page in cached(stack, "/sitemap-en.xml").body.decode()
+    assert "/sitemap-en.xml" in cached(stack, "/sitemap.xml").body.decode()
+
+    stack.edit(
+        "from articles.models import Article\n"
+        "from articles.services import article_unpublish\n"
+        f"article_unpublish(article=Article.objects.get(slug_en={slug!r}))"
+    )
+    after = stack.fetch("/sitemap-en.xml")
+
+    assert after.status == 200
+    assert page not in after.body.decode()
 
 
 def test_an_edit_of_one_article_does_not_purge_another_articles_detail(stack):
