@@ -18,6 +18,20 @@ import psycopg
 
 from bench.processes import Server, base_env, database_url_for, ensure_database, run_command
 
+#: Every operation of the schema, by its operation id.
+OPERATIONS = {
+    "list_articles",
+    "get_article",
+    "preview_article",
+    "list_topics",
+    "list_contacts",
+    "list_disclaimers",
+    "list_languages",
+    "get_interface_catalog",
+    "check_liveness",
+    "check_readiness",
+}
+
 #: Sent with every request, as the TLS-terminating proxy in front of production does.
 BEHIND_TLS_PROXY = {"X-Forwarded-Proto": "https"}
 

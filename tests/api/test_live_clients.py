@@ -16,24 +16,11 @@ from pathlib import Path
 import attrs
 import pytest
 
-from tests.api.live import BEHIND_TLS_PROXY, live_api
+from tests.api.live import BEHIND_TLS_PROXY, OPERATIONS, live_api
 
 BIN = Path(sys.executable).parent
 #: Bounds schemathesis to about a minute on a busy 2-core machine (every phase, every check).
 SCHEMATHESIS_MAX_EXAMPLES = 40
-#: Every operation of the schema, by its operation id.
-OPERATIONS = {
-    "list_articles",
-    "get_article",
-    "preview_article",
-    "list_topics",
-    "list_contacts",
-    "list_disclaimers",
-    "list_languages",
-    "get_interface_catalog",
-    "check_liveness",
-    "check_readiness",
-}
 
 
 @pytest.fixture(scope="module")
