@@ -6,6 +6,7 @@ they shape the database schema through django-modeltranslation.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -115,6 +116,9 @@ INSTALLED_APPS = [
     "clinic.events",
     "clinic",
     "articles",
+    # Sign-in lockout (after the apps, so that clinic.lockout's admin replaces axes' own).
+    "axes",
+    "clinic.lockout",
 ]
 
 # The admin, the static files and every other page.
@@ -132,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a refused sign-in with the lockout page (clinic.lockout); last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 # The API (anonymous, read-only JSON and its docs): the same security headers, CORS, the
 # request language, gzip (public responses), Host validation and Content-Length, ETag/304;
@@ -207,6 +213,29 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sign-in lockout (django-axes, clinic/lockout/): the first backend refuses every sign-in,
+# right password or not, while the username or the client address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many failed sign-ins for one username, or from one client address, both are
+# refused for ADMIN_LOCKOUT_MINUTES after the last failure; failures count while each comes
+# within that time of the one before. The state is kept in the database (every worker and
+# machine shares it); unlock with `manage.py axes_reset_username` / `axes_reset_ip` or the
+# admin's "Access attempts". See docs/operations.md ("Staff sign-in").
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("ADMIN_LOCKOUT_MINUTES", 15.0))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client address as throttling reads it: NUM_PROXIES hops of X-Forwarded-For, no more.
+AXES_CLIENT_IP_CALLABLE = "clinic.lockout.client.client_address"
+AXES_LOCKOUT_CALLABLE = "clinic.lockout.views.locked_out"
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    raise ImproperlyConfigured(
+        "ADMIN_LOCKOUT_FAILURES must be at least 1 and ADMIN_LOCKOUT_MINUTES more than 0."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -430,6 +459,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes announces its version at every start; its lockouts are warnings.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # Security. Behind a TLS-terminating proxy (the production set-up) the proxy sets
