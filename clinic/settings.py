@@ -232,7 +232,7 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # The client address as throttling reads it: NUM_PROXIES hops of X-Forwarded-For, no more.
 AXES_CLIENT_IP_CALLABLE = "clinic.lockout.client.client_address"
 AXES_LOCKOUT_CALLABLE = "clinic.lockout.views.locked_out"
-if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
     raise ImproperlyConfigured(
         "ADMIN_LOCKOUT_FAILURES must be at least 1 and ADMIN_LOCKOUT_MINUTES more than 0."
     )

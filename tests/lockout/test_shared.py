@@ -60,9 +60,9 @@ def sign_in(server: Server, username: str, password: str) -> requests.Response:
 
 def test_failures_on_one_process_lock_out_sign_in_on_the_other(two_servers):
     first, second = two_servers
-    assert [sign_in(first, "editor", "wrong").status_code for _ in range(LIMIT - 1)] == [
-        200
-    ] * (LIMIT - 1)
+    assert [sign_in(first, "editor", "wrong").status_code for _ in range(LIMIT - 1)] == [200] * (
+        LIMIT - 1
+    )
     assert sign_in(second, "editor", "wrong").status_code == 429
 
     refused = sign_in(first, "editor", PASSWORD)
