@@ -28,7 +28,7 @@ def client_address(request: HttpRequest | None) -> str | None:
         return None
     ident = BaseThrottle().get_ident(request)
     try:
-        return str(ipaddress.ip_address(ident.strip()))
+        return str(ipaddress.ip_address((ident or "").strip()))
     except ValueError:
         return None
 
