@@ -34,7 +34,8 @@ def test_the_trail_filters_by_actor_and_date(admin_client, entry):
         CHANGELIST,
         {"created__gte": "2000-01-01 00:00:00+00:00", "created__lt": "2000-01-02 00:00:00+00:00"},
     )
-    today = admin_client.get(CHANGELIST, {"created__gte": f"{entry.created:%Y-%m-%d} 00:00:00+00:00"})
+    day = f"{entry.created:%Y-%m-%d} 00:00:00+00:00"
+    today = admin_client.get(CHANGELIST, {"created__gte": day})
 
     assert by_actor.status_code == by_date.status_code == 200
     assert by_actor.context["cl"].result_count == AuditEntry.objects.filter(actor=admin).count()
@@ -69,8 +70,10 @@ def test_entries_cannot_be_added_changed_or_deleted_even_by_superusers(admin_cli
 
 
 def test_the_model_has_no_add_change_or_delete_permission_to_give():
-    codenames = set(Permission.objects.filter(content_type__app_label="audit").values_list(
-        "codename", flat=True
-    ))
+    codenames = set(
+        Permission.objects.filter(content_type__app_label="audit").values_list(
+            "codename", flat=True
+        )
+    )
 
     assert codenames == {"view_auditentry"}

@@ -82,8 +82,12 @@ def test_an_unknown_event_is_refused(db):
 def test_creating_a_user_in_the_admin_records_the_actor_and_never_the_password(admin_client):
     admin_client.post(
         "/admin/auth/user/add/",
-        {"username": "newcomer", "password1": "Zx9!long-enough", "password2": "Zx9!long-enough",
-         "usable_password": "true"},
+        {
+            "username": "newcomer",
+            "password1": "Zx9!long-enough",
+            "password2": "Zx9!long-enough",
+            "usable_password": "true",
+        },
     )
 
     entry = AuditEntry.objects.get(event=Event.USER_CREATED, target_repr="newcomer")

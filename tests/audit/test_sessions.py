@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from clinic.audit.models import AuditEntry
-from tests.audit.conftest import is_signed_in
+from tests.audit.conftest import PASSWORD, is_signed_in
 
 Event = AuditEntry.Event
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_signing_in_gives_a_new_session_key(staff_user):
     browser.session.save()
     before = browser.session.session_key
 
-    browser.post("/admin/login/", {"username": "editor", "password": "correct horse battery staple"})
+    browser.post("/admin/login/", {"username": "editor", "password": PASSWORD})
 
     assert browser.session.session_key != before
 
@@ -61,7 +61,9 @@ def test_sign_out_everywhere_ends_every_session_of_the_user(staff_user, sign_in,
     assert is_signed_in(someone_else)
     entry = AuditEntry.objects.get(event=Event.SESSIONS_ENDED)
     assert (entry.actor, entry.target_id, entry.changes) == (
-        staff_user, str(staff_user.pk), {"sessions": 1}
+        staff_user,
+        str(staff_user.pk),
+        {"sessions": 1},
     )
 
 
@@ -130,7 +132,7 @@ def test_a_group_permission_change_ends_its_members_sessions(staff_user, sign_in
 def test_a_change_of_their_own_privileges_rotates_the_session_and_ends_the_others(
     admin_user, sign_in
 ):
-    admin_user.set_password("correct horse battery staple")
+    admin_user.set_password(PASSWORD)
     admin_user.save()
     here, elsewhere = sign_in("admin"), sign_in("admin")
     key_before = here.session.session_key
