@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from clinic.audit.models import AuditEntry
 from tests.audit.conftest import PASSWORD, is_signed_in
@@ -165,3 +167,38 @@ def test_ordinary_edits_leave_sessions_alone(staff_user, sign_in):
     staff_user.save()
 
     assert is_signed_in(browser)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ar", "سُجّل خروجك بعد 30 دقيقة دون نشاط."),
+        ("uk", "Вас виведено після 30 хвилин бездіяльності."),
+    ],
+)
+def test_the_idle_message_is_translated(staff_user, sign_in, settings, language, message):
+    settings.STAFF_SESSION_IDLE_SECONDS = 30 * 60
+    with time_machine.travel("2026-03-01 09:00", tick=False) as clock:
+        browser = sign_in("editor", HTTP_ACCEPT_LANGUAGE=language)
+        clock.shift(timedelta(minutes=31))
+        response = browser.get("/admin/", follow=True)
+
+    assert message in response.content.decode()
+
+
+def session_writes(browser: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.get("/admin/").status_code == 200
+    return sum(q["sql"].startswith('UPDATE "django_session"') for q in queries.captured_queries)
+
+
+def test_the_idle_clock_writes_the_session_at_most_once_a_minute(
+    staff_user, sign_in, django_assert_max_num_queries
+):
+    with time_machine.travel("2026-03-01 09:00", tick=False) as clock:
+        browser = sign_in("editor")
+        clock.shift(timedelta(seconds=30))
+        with django_assert_max_num_queries(12):
+            assert session_writes(browser) == 0
+        clock.shift(timedelta(seconds=31))
+        assert session_writes(browser) == 1
