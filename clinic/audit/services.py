@@ -57,9 +57,16 @@ def record(
         if user is not None and user.is_authenticated:
             actor = user
     User = get_user_model()
+    # A user who deletes their own account is named, but cannot be referred to.
+    deleted_self = (
+        event == Event.USER_DELETED
+        and target is not None
+        and actor is not None
+        and target.pk == actor.pk
+    )
     entry = AuditEntry(
         event=event,
-        actor=actor if isinstance(actor, User) and actor.pk else None,
+        actor=actor if isinstance(actor, User) and actor.pk and not deleted_self else None,
         actor_username=actor.get_username() if actor is not None else "",
         username=(username or "")[:150],
         address=client_address(request),

@@ -7,7 +7,7 @@ for a change of privileges, :func:`clinic.audit.sessions.sessions_after_privileg
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from clinic.audit.services import Event, record
@@ -117,9 +117,19 @@ def _group_saved(sender, instance, created, raw=False, **kwargs) -> None:
         record(event=Event.GROUP_CHANGED, target=instance, changes=changes)
 
 
+@receiver(pre_delete, sender=Group, dispatch_uid="audit_group_deleting")
+def _group_deleting(sender, instance, **kwargs) -> None:
+    # Deleting a group removes its memberships without an m2m_changed signal.
+    instance._audit_members = list(instance.user_set.all())
+
+
 @receiver(post_delete, sender=Group, dispatch_uid="audit_group_deleted")
 def _group_deleted(sender, instance, **kwargs) -> None:
-    record(event=Event.GROUP_DELETED, target=instance, changes={"name": instance.name})
+    members = getattr(instance, "_audit_members", [])
+    changes = {"name": instance.name, "members": sorted(u.get_username() for u in members)}
+    record(event=Event.GROUP_DELETED, target=instance, changes=changes)
+    for user in members:
+        sessions_after_privilege_change(user=user)
 
 
 def _permission_names(pks) -> list[str]:

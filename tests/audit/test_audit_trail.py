@@ -172,7 +172,7 @@ def test_groups_created_renamed_and_deleted_are_recorded(db):
 
     assert entries(Event.GROUP_CREATED)[0].changes == {"name": "Translators"}
     assert entries(Event.GROUP_CHANGED)[0].changes == {"name": ["Translators", "Translators (uk)"]}
-    assert entries(Event.GROUP_DELETED)[0].changes == {"name": "Translators (uk)"}
+    assert entries(Event.GROUP_DELETED)[0].changes == {"name": "Translators (uk)", "members": []}
 
 
 def test_changes_outside_a_request_name_no_actor(db):
@@ -180,3 +180,11 @@ def test_changes_outside_a_request_name_no_actor(db):
 
     [entry] = entries(Event.USER_CREATED)
     assert (entry.actor, entry.actor_username, entry.address) == (None, "", None)
+
+
+def test_a_superuser_deleting_their_own_account_is_recorded_by_name(admin_client, admin_user):
+    response = admin_client.post(f"/admin/auth/user/{admin_user.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(event=Event.USER_DELETED)
+    assert (entry.actor, entry.actor_username, entry.target_repr) == (None, "admin", "admin")

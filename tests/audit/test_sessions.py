@@ -202,3 +202,14 @@ def test_the_idle_clock_writes_the_session_at_most_once_a_minute(
             assert session_writes(browser) == 0
         clock.shift(timedelta(seconds=31))
         assert session_writes(browser) == 1
+
+
+def test_deleting_a_group_ends_its_members_sessions(staff_user, sign_in):
+    group = Group.objects.create(name="Night editors")
+    staff_user.groups.add(group)
+    browser = sign_in("editor")
+
+    group.delete()
+
+    assert not is_signed_in(browser)
+    assert AuditEntry.objects.get(event=Event.GROUP_DELETED).changes["members"] == ["editor"]
