@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "clinic.reviews",
     "clinic.published",
     "clinic.events",
+    "clinic.audit",
     "clinic",
     "articles",
     # Sign-in lockout (after the apps, so that clinic.lockout's admin replaces axes' own).
@@ -135,6 +136,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The request, for the audit trail of changes to users, groups and permissions.
+    "clinic.audit.context.RequestContextMiddleware",
+    "clinic.audit.sessions.StaffSessionIdleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a refused sign-in with the lockout page (clinic.lockout); last, as axes asks.
     "axes.middleware.AxesMiddleware",
@@ -478,6 +482,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Admin sessions unused for this long (seconds) are signed out (clinic/audit/sessions.py;
+# 0: never). Sessions of staff are also ended when their groups, permissions or status change.
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 # Content-Security-Policy on every response (clinic/security.py): none at all for the
 # JSON API, same-origin only for the admin and the API docs.
 CONTENT_SECURITY_POLICY = env_bool("CONTENT_SECURITY_POLICY", True)

@@ -13,8 +13,14 @@ from clinic.api import errors
 from clinic.api.middleware import API_PATHS
 from clinic.api.sitemaps import SECTION_URL_NAME, SitemapView
 from clinic.api.views import HealthView, ReadyView
+from clinic.audit.views import sign_out_everywhere
 
 urlpatterns = [
+    path(
+        "admin/sign-out-everywhere/",
+        admin.site.admin_view(sign_out_everywhere),
+        name="sign-out-everywhere",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("clinic.api.urls")),
     path(

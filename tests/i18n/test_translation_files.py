@@ -320,6 +320,8 @@ def test_apply_is_refused_when_the_permission_was_withdrawn(client, arabic_trans
     content = edited_po(client, **{"المترقّي من": "التقدمي من"})
     token = apply_token(upload(client, content))
     arabic_translator.groups.clear()
+    # A change of privileges ends the user's sessions: signed in again, still without it.
+    client.force_login(arabic_translator)
     before = snapshot()
     assert client.post(APPLY_URL, {"token": token}).status_code == 403
     assert snapshot() == before
