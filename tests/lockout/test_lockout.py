@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from clinic.audit.models import AuditEntry
 from clinic.lockout.views import lockout_message
 
 LOGIN = "/admin/login/"
@@ -114,7 +115,7 @@ def test_the_refusal_costs_a_bounded_number_of_queries(
     client, editor, django_assert_max_num_queries
 ):
     fail(client, LIMIT)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # the audit trail's entries among them
         assert sign_in(client, "editor", PASSWORD).status_code == 429
 
 
@@ -216,3 +217,12 @@ def test_no_password_is_stored_with_an_attempt(client, editor):
     fail(client, 1)
     attempt = AccessAttempt.objects.get()
     assert "wrong-password" not in attempt.post_data
+
+
+def test_the_lockout_and_each_refusal_during_it_are_in_the_audit_trail(client, editor):
+    fail(client, LIMIT)
+    sign_in(client, "editor", PASSWORD)
+
+    lockouts = AuditEntry.objects.filter(event=AuditEntry.Event.LOCKOUT).order_by("pk")
+    assert [(entry.username, entry.address) for entry in lockouts] == [("editor", "192.0.2.1")] * 2
+    assert not AuditEntry.objects.filter(event=AuditEntry.Event.LOGIN).exists()
