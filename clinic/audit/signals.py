@@ -154,49 +154,54 @@ def _m2m_change(instance, action: str, pk_set, current) -> tuple[str, set] | Non
     return None
 
 
-@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="audit_user_groups")
-def _user_groups(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if reverse:  # group.user_set.add(...): one entry per user
+def _user_relation_changed(instance, action, reverse, pk_set, *, event, related, names) -> None:
+    """A change of users' groups or permissions, made from either side of the relation.
+
+    ``related(user)`` is the user's side (``user.groups``); ``names(pks)`` names what was
+    added or removed. Each user changed gets an entry, and their sessions follow.
+    """
+    if reverse:  # group.user_set.add(...), permission.user_set.add(...)
         current = lambda: instance.user_set.values_list("pk", flat=True)  # noqa: E731
         change = _m2m_change(instance, action, pk_set, current)
         if change:
             how, user_pks = change
+            changes = {how: names([instance.pk])}
             for user in User.objects.filter(pk__in=user_pks):
-                record(
-                    event=Event.USER_GROUPS_CHANGED,
-                    target=user,
-                    changes={how: [instance.name]},
-                )
+                record(event=event, target=user, changes=changes)
                 sessions_after_privilege_change(user=user)
         return
-    current = lambda: instance.groups.values_list("pk", flat=True)  # noqa: E731
+    current = lambda: related(instance).values_list("pk", flat=True)  # noqa: E731
     change = _m2m_change(instance, action, pk_set, current)
     if change:
-        how, group_pks = change
-        changes = {how: _group_names(group_pks)}
-        record(event=Event.USER_GROUPS_CHANGED, target=instance, changes=changes)
+        how, pks = change
+        record(event=event, target=instance, changes={how: names(pks)})
         sessions_after_privilege_change(user=instance)
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="audit_user_groups")
+def _user_groups(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    _user_relation_changed(
+        instance,
+        action,
+        reverse,
+        pk_set,
+        event=Event.USER_GROUPS_CHANGED,
+        related=lambda user: user.groups,
+        names=_group_names,
+    )
 
 
 @receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="audit_user_permissions")
 def _user_permissions(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if reverse:  # permission.user_set.add(...)
-        current = lambda: instance.user_set.values_list("pk", flat=True)  # noqa: E731
-        change = _m2m_change(instance, action, pk_set, current)
-        if change:
-            how, user_pks = change
-            name = _permission_names([instance.pk])
-            for user in User.objects.filter(pk__in=user_pks):
-                record(event=Event.USER_PERMISSIONS_CHANGED, target=user, changes={how: name})
-                sessions_after_privilege_change(user=user)
-        return
-    current = lambda: instance.user_permissions.values_list("pk", flat=True)  # noqa: E731
-    change = _m2m_change(instance, action, pk_set, current)
-    if change:
-        how, permission_pks = change
-        changes = {how: _permission_names(permission_pks)}
-        record(event=Event.USER_PERMISSIONS_CHANGED, target=instance, changes=changes)
-        sessions_after_privilege_change(user=instance)
+    _user_relation_changed(
+        instance,
+        action,
+        reverse,
+        pk_set,
+        event=Event.USER_PERMISSIONS_CHANGED,
+        related=lambda user: user.user_permissions,
+        names=_permission_names,
+    )
 
 
 @receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="audit_group_permissions")
