@@ -7,6 +7,8 @@ every test here is skipped, so ``make test`` passes on a machine without a brows
 """
 
 import os
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -113,6 +115,8 @@ class PageProblems:
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     failed_static: list[str] = field(default_factory=list)
+    #: Static requests the browser itself cancelled (a navigation under a favicon's load).
+    aborted_static: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
     static_loaded: list[str] = field(default_factory=list)
 
@@ -142,8 +146,24 @@ class PageProblems:
             self.static_loaded.append(path)
 
     def _on_request_failed(self, request) -> None:
-        if urlsplit(request.url).path.startswith("/static/"):
+        if not urlsplit(request.url).path.startswith("/static/"):
+            return
+        if request.failure == "net::ERR_ABORTED":
+            self.aborted_static.append(request.url)  # checked against the server at the end
+        else:
             self.failed_static.append(f"failed ({request.failure}) {request.url}")
+
+    def _check_aborted(self) -> None:
+        """A request the browser cancelled says nothing of the server: ask it directly."""
+        for url in dict.fromkeys(self.aborted_static):
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            if status != 200:
+                self.failed_static.append(f"{status} {url} (its load was aborted in the page)")
+        self.aborted_static.clear()
 
     def _on_request(self, request) -> None:
         """The admin must work offline: no CDN, no third-party request."""
@@ -155,6 +175,7 @@ class PageProblems:
 
     def assert_clean(self) -> None:
         """No JavaScript error, no static file missing, nothing fetched from elsewhere."""
+        self._check_aborted()
         sections = {
             "JavaScript errors in the page": self.page_errors,
             "static files not served": self.failed_static,
