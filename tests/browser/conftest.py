@@ -7,6 +7,7 @@ every test here is skipped, so ``make test`` passes on a machine without a brows
 """
 
 import os
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -211,3 +212,12 @@ def open_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+
+
+def sign_in(page, username: str, password: str, *, next_path: str = "/admin/") -> None:
+    """Sign in through the admin's login form and wait for ``next_path``."""
+    page.goto(f"/admin/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-form [type=submit]")
+    page.wait_for_url(re.compile(re.escape(next_path) + "$"))

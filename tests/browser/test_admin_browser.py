@@ -13,7 +13,7 @@ from articles.models import Article
 from clinic.i18n.languages import get_language
 from clinic.i18n.models import TranslationState
 from clinic.models import Disclaimer
-from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
+from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, sign_in
 from tests.factories import ArticleFactory, record_review, reviewer_user, translate
 
 pytestmark = [
@@ -110,11 +110,7 @@ def medical_reviewer(transactional_db) -> User:
 
 
 def log_in(page, user: User) -> None:
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in(page, user.username, PASSWORD)
 
 
 def computed_direction(locator) -> str:

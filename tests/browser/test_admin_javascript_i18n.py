@@ -21,7 +21,7 @@ from django.views.i18n import JSONCatalog
 
 from articles.models import Article
 from clinic.i18n import js_catalog
-from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
+from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, sign_in
 from tests.factories import ArticleFactory, ContactLineFactory, ReferenceFactory, TopicFactory
 
 pytestmark = [
@@ -133,11 +133,7 @@ def article(transactional_db) -> Article:
 
 
 def log_in(page, user: User) -> None:
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in(page, user.username, PASSWORD)
 
 
 def assert_no_english_from_the_admin_scripts(page, messages) -> None:

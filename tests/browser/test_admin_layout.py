@@ -6,8 +6,6 @@ are laid out left to right); language tabs name each language in its own words.
 The pages hold the demo content (``load_demo_content``), as ``make run`` serves it.
 """
 
-import re
-
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -15,7 +13,7 @@ from django.core.management import call_command
 from articles.models import Article
 from clinic.i18n.languages import get_language
 from clinic.models import ContactLine
-from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
+from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -103,11 +101,7 @@ def demo_admin(transactional_db) -> User:
 
 
 def log_in(page, user: User) -> None:
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in(page, user.username, PASSWORD)
 
 
 def first_contact_line() -> ContactLine:

@@ -18,7 +18,7 @@ from articles.models import Article
 from clinic.demo import demo_content_load
 from clinic.i18n.models import TranslationState
 from clinic.permissions import sync_staff_groups
-from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
+from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,11 +45,7 @@ def arabic_translator(transactional_db) -> User:
 
 
 def log_in(page, user: User) -> None:
-    page.goto("/admin/login/?next=/admin/i18n/translationstate/matrix/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url(re.compile(r"/matrix/$"))
+    sign_in(page, user.username, PASSWORD, next_path="/admin/i18n/translationstate/matrix/")
 
 
 def download(page, tmp_path, file_format: str):
