@@ -120,6 +120,11 @@ INSTALLED_APPS = [
     # Sign-in lockout (after the apps, so that clinic.lockout's admin replaces axes' own).
     "axes",
     "clinic.lockout",
+    # Two-factor sign-in (TOTP and recovery codes) for the admin (clinic/twofactor/).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "clinic.twofactor",
 ]
 
 # The admin, the static files and every other page.
@@ -135,10 +140,14 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The request, for the audit trail of changes to users, groups and permissions.
     "clinic.audit.context.RequestContextMiddleware",
     "clinic.audit.sessions.StaffSessionIdleMiddleware",
+    # Staff who need a second factor reach only its pages until they give it.
+    "clinic.twofactor.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a refused sign-in with the lockout page (clinic.lockout); last, as axes asks.
     "axes.middleware.AxesMiddleware",
@@ -240,6 +249,19 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
     raise ImproperlyConfigured(
         "ADMIN_LOCKOUT_FAILURES must be at least 1 and ADMIN_LOCKOUT_MINUTES more than 0."
     )
+
+# Two-factor sign-in (clinic/twofactor/, docs/operations.md "Two-factor sign-in"): who must
+# give a second factor after the password to reach any admin page. "privileged": superusers
+# and staff who can publish, review, manage users or change contact lines and disclaimers
+# (clinic.twofactor.policy); "all": every staff user. Whoever has set it up gives it always.
+STAFF_TWO_FACTOR = os.environ.get("STAFF_TWO_FACTOR", "privileged")
+if STAFF_TWO_FACTOR not in {"privileged", "all"}:
+    raise ImproperlyConfigured('STAFF_TWO_FACTOR must be "privileged" or "all".')
+# The issuer authenticator apps show beside the username.
+OTP_TOTP_ISSUER = os.environ.get("STAFF_TWO_FACTOR_ISSUER", "Clinic content")
+# After a wrong code, the next one is refused for 1, 2, 4… seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

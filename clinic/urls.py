@@ -21,6 +21,7 @@ urlpatterns = [
         admin.site.admin_view(sign_out_everywhere),
         name="sign-out-everywhere",
     ),
+    path("admin/two-factor/", include("clinic.twofactor.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("clinic.api.urls")),
     path(

@@ -6,6 +6,7 @@ from django.conf import settings as django_settings
 from django.utils import translation
 
 from clinic.demo import demo_content_load
+from tests.two_factor import force_sign_in
 
 
 def pytest_configure(config):
@@ -54,6 +55,14 @@ def _source_language():
 def demo_content(db):
     """The clinic page, loaded as `make run` loads it."""
     demo_content_load()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, with the superuser's second factor given too
+    (superusers need two-factor sign-in; ``tests/two_factor.py``)."""
+    force_sign_in(client, admin_user)
+    return client
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.audit.models import AuditEntry
 from clinic.audit.services import Event, record
 from clinic.audit.sessions import sessions_end
+from clinic.twofactor.services import reset as two_factor_reset
 
 User = get_user_model()
 
@@ -55,15 +58,45 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Django's user admin, with "sign out everywhere" for superusers."""
+    """Django's user admin, with whether each user has two-factor sign-in, and two actions
+    for superusers: "sign out everywhere" and "reset two-factor sign-in"."""
 
-    actions = ["sign_out_everywhere"]
+    actions = ["sign_out_everywhere", "reset_two_factor"]
+    list_display = [*DjangoUserAdmin.list_display, "two_factor"]
+    SUPERUSER_ACTIONS = ("sign_out_everywhere", "reset_two_factor")
+
+    def get_queryset(self, request):
+        authenticators = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(two_factor=Exists(authenticators))
+
+    @admin.display(description=_("two-factor sign-in"), boolean=True, ordering="two_factor")
+    def two_factor(self, user) -> bool:
+        return user.two_factor
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not request.user.is_superuser:
-            actions.pop("sign_out_everywhere", None)
+            for name in self.SUPERUSER_ACTIONS:
+                actions.pop(name, None)
         return actions
+
+    @admin.action(description=_("Reset two-factor sign-in (a lost phone)"))
+    def reset_two_factor(self, request, queryset) -> None:
+        """The selected users' authenticator apps and recovery codes stop working, their
+        sessions end, and they set up two-factor sign-in again at their next sign-in."""
+        users = list(queryset)
+        for user in users:
+            two_factor_reset(user, request=request, reason="reset by a superuser")
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in reset for %(count)d user: %(names)s.",
+                "Two-factor sign-in reset for %(count)d users: %(names)s.",
+                len(users),
+            )
+            % {"count": len(users), "names": ", ".join(u.get_username() for u in users)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Sign out everywhere"))
     def sign_out_everywhere(self, request, queryset) -> None:

@@ -29,6 +29,12 @@ class AuditEntry(models.Model):
         GROUP_CHANGED = "group_changed", _("group changed")
         GROUP_DELETED = "group_deleted", _("group deleted")
         GROUP_PERMISSIONS_CHANGED = "group_permissions_changed", _("group's permissions changed")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("two-factor sign-in set up")
+        TWO_FACTOR_VERIFIED = "two_factor_verified", _("second factor accepted")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("second factor refused")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("recovery codes renewed")
+        TWO_FACTOR_RESET = "two_factor_reset", _("two-factor sign-in reset")
 
     created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices, db_index=True)

@@ -14,7 +14,9 @@ from clinic.audit.models import AuditEntry
 Event = AuditEntry.Event
 
 # Keys never written into ``changes``, whatever a caller passes.
-SECRET_KEYS = frozenset({"password", "password1", "password2", "session_key", "token", "otp"})
+SECRET_KEYS = frozenset(
+    {"password", "password1", "password2", "session_key", "token", "otp", "code"}
+)
 
 
 def client_address(request: HttpRequest | None) -> str | None:

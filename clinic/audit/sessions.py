@@ -51,6 +51,17 @@ def session_forget(*, request: HttpRequest) -> None:
         StaffSession.objects.filter(session_key=key).delete()
 
 
+def session_rotate(request: HttpRequest) -> None:
+    """Give the session of ``request`` a new key, its data kept (a key seen before a gain of
+    privilege, such as a second factor given, grants nothing after it)."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    if old_key:
+        StaffSession.objects.filter(session_key=old_key).update(
+            session_key=request.session.session_key
+        )
+
+
 @transaction.atomic
 def sessions_end(*, user, keep: HttpRequest | None = None) -> int:
     """End every session of ``user`` except the one of ``keep`` (a request); return how many.
@@ -83,11 +94,7 @@ def sessions_after_privilege_change(*, user) -> None:
         and hasattr(request, "session")
     )
     if own:
-        old_key = request.session.session_key
-        request.session.cycle_key()
-        StaffSession.objects.filter(session_key=old_key).update(
-            session_key=request.session.session_key
-        )
+        session_rotate(request)
         sessions_end(user=user, keep=request)
     else:
         sessions_end(user=user)

@@ -20,6 +20,7 @@ from django.test import Client
 from articles.models import Article
 from bench.faults.services import RedisServer
 from clinic.i18n.services import content_save
+from tests.two_factor import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +297,7 @@ def test_the_api_serves_fresh_again_when_the_database_is_back(api, demo_content,
 def test_the_admin_says_the_database_is_unavailable(admin_user, settings):
     settings.API_RETRY_AFTER_SECONDS = 30
     client = Client(raise_request_exception=False, headers={"Accept-Language": "uk"})
-    client.force_login(admin_user)
+    force_sign_in(client, admin_user)
     with database_down():
         response = client.get("/admin/articles/article/")
     assert response.status_code == 503

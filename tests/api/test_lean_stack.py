@@ -10,6 +10,8 @@ import re
 import pytest
 from django.test import Client
 
+from tests.two_factor import force_sign_in
+
 pytestmark = pytest.mark.django_db
 
 API_URLS = [
@@ -58,7 +60,7 @@ def browser(request, admin_user) -> Client:
     """
     client = Client()
     if request.param == "logged in to the admin":
-        client.force_login(admin_user)
+        force_sign_in(client, admin_user)
     elif request.param == "expired session":
         client.cookies["sessionid"] = "an-expired-session-key-0123456789"
     else:
@@ -107,7 +109,8 @@ def test_admin_login_needs_its_csrf_token_and_sets_a_session(django_user_model):
     response = browser.post("/admin/login/", {**credentials, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert "sessionid" in response.cookies
-    assert browser.get("/admin/").status_code == 200
+    # Signed in: the admin asks for the second factor a superuser needs, not for the password.
+    assert browser.get("/admin/")["Location"] == "/admin/two-factor/setup/?next=%2Fadmin%2F"
 
 
 def test_api_requests_pass_api_middleware_and_skip_the_rest(client, settings, recorded):

@@ -27,6 +27,7 @@ from tests.factories import (
     staff,
     translate,
 )
+from tests.two_factor import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_migrate_creates_the_staff_groups():
 
 
 def test_editors_cannot_publish(client, draft):
-    client.force_login(staff("Editors"))
+    force_sign_in(client, staff("Editors"))
     page = client.get(change_url(draft))
     choices = [value for value, _label in page.context["adminform"].form.fields["status"].choices]
     assert "published" not in choices
@@ -98,28 +99,28 @@ def test_editors_cannot_publish(client, draft):
 
 
 def test_editors_submit_for_review(client, draft):
-    client.force_login(staff("Editors"))
+    force_sign_in(client, staff("Editors"))
     assert submit(client, draft, status="in_review").status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.IN_REVIEW
 
 
 def test_publishers_publish(client, draft):
-    client.force_login(staff("Publishers"))
+    force_sign_in(client, staff("Publishers"))
     assert submit(client, draft, status="published").status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
 
 
 def test_publish_action_needs_the_permission(client, draft):
-    client.force_login(staff("Editors"))
+    force_sign_in(client, staff("Editors"))
     page = client.get(reverse("admin:articles_article_changelist"))
     action_form = page.context["action_form"]
     actions = (
         [value for value, _label in action_form.fields["action"].choices] if action_form else []
     )
     assert "publish_selected" not in actions
-    client.force_login(staff("Publishers"))
+    force_sign_in(client, staff("Publishers"))
     response = client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish_selected", "_selected_action": [draft.pk]},
@@ -460,7 +461,7 @@ def test_imports_and_publishing_are_revisions_too(disclaimer):
 
 def test_arabic_translators_edit_arabic_fields_only(client, disclaimer):
     article = ArticleFactory(title_en="English title", status=Article.Status.PUBLISHED)
-    client.force_login(staff("Translators: Arabic"))
+    force_sign_in(client, staff("Translators: Arabic"))
     page = client.get(change_url(article))
     assert page.status_code == 200
     form = page.context["adminform"].form
@@ -479,7 +480,7 @@ def test_arabic_translators_edit_arabic_fields_only(client, disclaimer):
 
 
 def test_translators_cannot_add_articles(client):
-    client.force_login(staff("Translators: Ukrainian"))
+    force_sign_in(client, staff("Translators: Ukrainian"))
     assert client.get(reverse("admin:articles_article_add")).status_code == 403
 
 

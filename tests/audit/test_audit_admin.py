@@ -4,6 +4,7 @@ from django.contrib.auth.models import Permission
 
 from clinic.audit.models import AuditEntry
 from clinic.audit.services import record
+from tests.two_factor import force_sign_in
 
 Event = AuditEntry.Event
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_the_trail_filters_by_actor_and_date(admin_client, entry):
 def test_staff_without_superuser_cannot_see_the_trail_even_with_the_permission(client, entry):
     user = get_user_model().objects.create_user(username="manager", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
-    client.force_login(user)
+    force_sign_in(client, user)
 
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(f"{CHANGELIST}{entry.pk}/change/").status_code == 403

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clinic.audit.models import AuditEntry
 from tests.audit.conftest import PASSWORD, is_signed_in
+from tests.two_factor import force_sign_in
 
 Event = AuditEntry.Event
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_idle_expiry_can_be_turned_off(staff_user, sign_in, settings):
 def test_sign_out_everywhere_ends_every_session_of_the_user(staff_user, sign_in, admin_user):
     laptop, phone = sign_in("editor"), sign_in("editor")
     someone_else = Client()
-    someone_else.force_login(admin_user)
+    force_sign_in(someone_else, admin_user)
 
     response = laptop.post("/admin/sign-out-everywhere/", follow=True)
 
@@ -95,7 +96,7 @@ def test_superusers_sign_users_out_everywhere_with_an_admin_action(
 
 def test_the_sign_out_everywhere_action_is_for_superusers_only(client, staff_user):
     staff_user.user_permissions.add(*Permission.objects.filter(codename__endswith="_user"))
-    client.force_login(staff_user)
+    force_sign_in(client, staff_user)
 
     response = client.get("/admin/auth/user/")
 

@@ -19,6 +19,7 @@ from tests.factories import (
     TopicFactory,
     translate,
 )
+from tests.two_factor import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -211,12 +212,12 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
 
 
 def test_users_who_are_not_staff_are_sent_to_the_login_page(client):
-    client.force_login(User.objects.create_user("reader"))
+    force_sign_in(client, User.objects.create_user("reader"))
     assert client.get(MATRIX_URL).status_code == 302
 
 
 def test_staff_without_permissions_see_no_rows(client, demo_content):
-    client.force_login(User.objects.create_user("intern", is_staff=True))
+    force_sign_in(client, User.objects.create_user("intern", is_staff=True))
     response = client.get(MATRIX_URL)
     assert response.status_code == 200
     assert response.context["rows"] == []
@@ -226,7 +227,7 @@ def test_staff_without_permissions_see_no_rows(client, demo_content):
 def test_staff_see_the_rows_of_models_they_may_view(client, demo_content):
     user = User.objects.create_user("topic-editor", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_topic"))
-    client.force_login(user)
+    force_sign_in(client, user)
     response = client.get(MATRIX_URL)
     assert row_types(response) == {"topics"}
     response = client.get(MATRIX_URL, {"content_type": "articles"})

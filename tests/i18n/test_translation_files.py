@@ -15,6 +15,7 @@ from clinic.i18n.admin_files import SESSION_KEY
 from clinic.i18n.models import TranslationState
 from clinic.models import ContactLine, Disclaimer
 from tests.factories import TopicFactory, staff, translate
+from tests.two_factor import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def snapshot() -> list:
 @pytest.fixture
 def arabic_translator(client, demo_content):
     user = staff("Translators: Arabic")
-    client.force_login(user)
+    force_sign_in(client, user)
     return user
 
 
@@ -85,7 +86,7 @@ def test_page_offers_only_the_translators_languages(client, arabic_translator):
 
 
 def test_staff_without_a_translation_language_gets_403(client, demo_content):
-    client.force_login(staff("Medical reviewers"))
+    force_sign_in(client, staff("Medical reviewers"))
     assert client.get(PAGE_URL).status_code == 403
     assert download(client).status_code == 403
 
@@ -234,7 +235,7 @@ def test_refused_upload_lists_errors_offers_no_apply_and_keeps_nothing(client, a
 
 def test_file_in_another_language_than_chosen_is_refused(client, demo_content):
     user = staff("Editors")  # may translate into both
-    client.force_login(user)
+    force_sign_in(client, user)
     content = download(client, language="uk").content
     response = upload(client, content, name="uk.po", language="ar")
     assert response.status_code == 400
@@ -321,7 +322,7 @@ def test_apply_is_refused_when_the_permission_was_withdrawn(client, arabic_trans
     token = apply_token(upload(client, content))
     arabic_translator.groups.clear()
     # A change of privileges ends the user's sessions: signed in again, still without it.
-    client.force_login(arabic_translator)
+    force_sign_in(client, arabic_translator)
     before = snapshot()
     assert client.post(APPLY_URL, {"token": token}).status_code == 403
     assert snapshot() == before

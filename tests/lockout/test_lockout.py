@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from clinic.audit.models import AuditEntry
 from clinic.lockout.views import lockout_message
+from tests.two_factor import force_sign_in
 
 LOGIN = "/admin/login/"
 PASSWORD = "lockout-test-password-1"  # a throwaway test user
@@ -155,7 +156,7 @@ def test_the_admin_action_unlocks_the_selected_usernames(client, editor, admin_u
     assert sign_in(client, "editor", PASSWORD, "203.0.113.5").status_code == 429
 
     superuser = client.__class__()
-    superuser.force_login(admin_user)
+    force_sign_in(superuser, admin_user)
     attempt = AccessAttempt.objects.filter(username="editor").first()
     response = superuser.post(
         "/admin/axes/accessattempt/",
@@ -171,7 +172,7 @@ def test_the_admin_action_unlocks_the_selected_usernames(client, editor, admin_u
 def test_the_admin_action_unlocks_the_selected_addresses(client, editor, admin_user):
     fail(client, LIMIT, username=lambda n: f"guess-{n}")
     superuser = client.__class__()
-    superuser.force_login(admin_user)
+    force_sign_in(superuser, admin_user)
     attempt = AccessAttempt.objects.filter(ip_address="192.0.2.1").first()
     superuser.post(
         "/admin/axes/accessattempt/",
@@ -186,7 +187,7 @@ def test_staff_without_delete_permission_cannot_unlock(client, editor):
     viewer = get_user_model().objects.create_user("viewer", password=PASSWORD, is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_accessattempt"))
     other = client.__class__()
-    other.force_login(viewer)
+    force_sign_in(other, viewer)
     attempt = AccessAttempt.objects.get(username="editor")
     other.post(
         "/admin/axes/accessattempt/",

@@ -17,6 +17,7 @@ from tests.factories import (
     reviewer_user,
     staff,
 )
+from tests.two_factor import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_the_medical_reviewers_group_may_record_reviews():
 
 def test_editors_see_each_language_awaiting_review_without_a_link_to_sign(client):
     article = ArticleFactory()
-    client.force_login(staff("Editors"))
+    force_sign_in(client, staff("Editors"))
     page = client.get(change_url(article))
     rows = page.context["medical_review_rows"]
     assert [row["state"] for row in rows] == ["not_reviewed"] * 3
@@ -58,7 +59,7 @@ def test_editors_see_each_language_awaiting_review_without_a_link_to_sign(client
 
 def test_a_reviewer_reads_the_text_and_signs_a_review(client, neurologist, api):
     article = ArticleFactory(title_en="Stem cells in progressive MS")
-    client.force_login(neurologist)
+    force_sign_in(client, neurologist)
     rows = client.get(change_url(article)).context["medical_review_rows"]
     assert rows[0]["url"] == review_url(article, "en")
     page = client.get(review_url(article, "en"))
@@ -81,7 +82,7 @@ def test_a_reviewer_reads_the_text_and_signs_a_review(client, neurologist, api):
 
 def test_signing_text_that_changed_since_the_page_opened_is_refused(client, neurologist):
     article = ArticleFactory()
-    client.force_login(neurologist)
+    force_sign_in(client, neurologist)
     page = client.get(review_url(article, "en"))
     Article.objects.filter(pk=article.pk).update(title_en="Changed meanwhile")
     data = {**page.context["form"].initial, "reviewed_on": timezone.localdate().isoformat()}
