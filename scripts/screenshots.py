@@ -1,7 +1,8 @@
 """Screenshots of the admin's main pages, in English and Arabic, for docs/editors.md.
 
 ``make screenshots`` runs it. It builds a throwaway SQLite database with the demo
-content (as ``make run`` loads it) and a throwaway superuser, serves it with
+content (as ``make run`` loads it) and a throwaway superuser per language (who sets up
+two-factor sign-in first, photographed too), serves it with
 Django's development server on a free local port, and photographs each page in
 Debian's chromium (``scripts/install-browser``) at 1,280 × 800, the visible part
 only (modest PNGs), into ``docs/screenshots/<page>-<language>.png``. Nothing of
@@ -59,6 +60,7 @@ def first_result_link(page, list_path: str) -> str:
 
 
 def photograph(base_url: str, password: str) -> list[Path]:
+    import pyotp
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -70,9 +72,20 @@ def photograph(base_url: str, password: str) -> list[Path]:
             context = browser.new_context(locale=locale, base_url=base_url, viewport=VIEWPORT)
             page = context.new_page()
             page.goto("/admin/login/?next=/admin/")
-            page.fill("#id_username", USERNAME)
+            page.fill("#id_username", f"{USERNAME}-{language}")
             page.fill("#id_password", password)
             page.click("#login-form [type=submit]")
+            # A superuser sets up two-factor sign-in at the first sign-in: photographed, then
+            # done as a phone's authenticator app would (pyotp, from the key on the page).
+            page.wait_for_url("**/admin/two-factor/setup/**")
+            target = OUTPUT / f"two-factor-setup-{language}.png"
+            page.screenshot(path=str(target))
+            written.append(target)
+            secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+            page.fill("#id_code", pyotp.TOTP(secret).now())
+            page.click("#two-factor-form [type=submit]")
+            page.wait_for_url("**/admin/two-factor/recovery-codes/**")
+            page.click("#two-factor-continue")
             page.wait_for_url("**/admin/")
             pages = {
                 "article-list": "/admin/articles/article/",
@@ -112,7 +125,9 @@ def main() -> None:
         manage("migrate", "--noinput", "--verbosity", "0", env=env)
         manage("compilemessages", "--ignore", ".venv", "--verbosity", "0", env=env)
         manage("load_demo_content", env=env)
-        manage("createsuperuser", "--noinput", "--username", USERNAME, "--email", "", env=env)
+        for language in LANGUAGES.values():
+            username = f"{USERNAME}-{language}"
+            manage("createsuperuser", "--noinput", "--username", username, "--email", "", env=env)
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
             cwd=ROOT,

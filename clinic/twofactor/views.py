@@ -100,7 +100,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 "or one of your recovery codes."
             ),
         )
-    return _render(request, "verify", _("Two-factor sign-in"), form=form, next=_next(request))
+    return _render(request, "verify", _("Enter your sign-in code"), form=form, next=_next(request))
 
 
 @never_cache

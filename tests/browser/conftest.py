@@ -215,9 +215,27 @@ def open_page(browser, live_server):
 
 
 def sign_in(page, username: str, password: str, *, next_path: str = "/admin/") -> None:
-    """Sign in through the admin's login form and wait for ``next_path``."""
+    """Sign in through the admin's login form and wait for ``next_path``.
+
+    A user whose role needs two-factor sign-in (or who set it up) then gets the code page:
+    the code their authenticator app shows now is typed there (``tests/two_factor.py``;
+    the user gets an authenticator first if they have none).
+    """
+    from django.contrib.auth import get_user_model
+
+    from clinic.twofactor.policy import requires_two_factor
+    from clinic.twofactor.services import enrolled
+    from tests.two_factor import authenticator, next_code
+
+    user = get_user_model().objects.get(username=username)
+    second_factor = requires_two_factor(user) or enrolled(user)
+    device = authenticator(user) if second_factor else None
     page.goto(f"/admin/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("#login-form [type=submit]")
+    if device is not None:
+        page.wait_for_url(re.compile(r"/admin/two-factor/verify/"))
+        page.fill("#id_code", next_code(device))
+        page.click("#two-factor-form [type=submit]")
     page.wait_for_url(re.compile(re.escape(next_path) + "$"))
