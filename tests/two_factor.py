@@ -27,18 +27,33 @@ def totp(secret: str) -> pyotp.TOTP:
     return pyotp.TOTP(secret.replace(" ", ""))
 
 
-def next_code(device: TOTPDevice) -> str:
-    """A code ``device`` accepts now: the current one, or, if that was used already, one of
-    the later time steps its tolerance allows (waiting for the next step if none is left)."""
-    device.refresh_from_db()
-    app = pyotp.TOTP(b32encode(device.bin_key).decode())
+def unused_code(
+    secret: str, last_step: int, *, drift: int = 0, tolerance: int = 1, step: int = 30
+) -> tuple[str, int]:
+    """A code of the authenticator with base32 ``secret`` that its device accepts now, and its
+    time step: the current one, or, if that was used already (``last_step``), one of the later
+    steps the tolerance allows (waiting for the next step if none is left)."""
+    app = totp(secret)
     while True:
-        now = int(time.time()) // device.step + device.drift
-        allowed = range(now - device.tolerance, now + device.tolerance + 1)
-        unused = [t for t in allowed if t > device.last_t]
+        now = int(time.time()) // step + drift
+        allowed = range(now - tolerance, now + tolerance + 1)
+        unused = [t for t in allowed if t > last_step]
         if unused:
-            return app.at(min(unused) * device.step)
-        time.sleep(device.step - time.time() % device.step + 0.05)
+            return app.at(min(unused) * step), min(unused)
+        time.sleep(step - time.time() % step + 0.05)
+
+
+def next_code(device: TOTPDevice) -> str:
+    """A code ``device`` accepts now (:func:`unused_code` of its key and its state)."""
+    device.refresh_from_db()
+    code, _step = unused_code(
+        b32encode(device.bin_key).decode(),
+        device.last_t,
+        drift=device.drift,
+        tolerance=device.tolerance,
+        step=device.step,
+    )
+    return code
 
 
 def force_sign_in(client, user) -> None:

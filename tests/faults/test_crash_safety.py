@@ -38,6 +38,7 @@ import pytest
 
 from bench.processes import PYTHON, ROOT, Server, base_env, database_url_for, ensure_database
 from clinic.published.store import BATCH
+from tests.two_factor import unused_code
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
@@ -351,6 +352,9 @@ def form_fields(page: str, form_id: str) -> list[tuple[str, str]]:
 class Browser:
     """A logged-in editor: session and CSRF cookies, CSRF token and referrer, HTTPS."""
 
+    #: The admin's authenticator app (the key shown when it set it up) and its last step.
+    authenticator: dict[str, str | int] = {}
+
     def __init__(self, server: Server) -> None:
         self.port = server.port
         self.cookies: dict[str, str] = {}
@@ -359,6 +363,25 @@ class Browser:
         login.update(username=ADMIN_USER, password=ADMIN_PASSWORD)
         status, _headers, _page = self.request("POST", "/admin/login/", list(login.items()))
         assert status == 302, "the admin login failed"
+        self._second_factor()
+
+    def _second_factor(self) -> None:
+        """A superuser gives a code after the password: the first time, set up the app (as a
+        phone would, from the key on the page); afterwards, the app's next code."""
+        _status, headers, _page = self.request("GET", "/admin/")
+        page_path = urlsplit(headers["Location"]).path
+        status, _headers, page = self.request("GET", page_path)
+        assert status == 200, f"no two-factor page at {page_path}"
+        if page_path == "/admin/two-factor/setup/":
+            secret = re.search(r'id="two-factor-secret"[^>]*><bdi dir="ltr">([^<]+)<', page)[1]
+            Browser.authenticator = {"secret": secret.replace(" ", ""), "last_step": -1}
+        code, step = unused_code(
+            str(Browser.authenticator["secret"]), int(Browser.authenticator["last_step"])
+        )
+        fields = dict(form_fields(page, "two-factor-form"), code=code)
+        status, _headers, _page = self.request("POST", page_path, list(fields.items()))
+        assert status == 302, "the admin's second factor was refused"
+        Browser.authenticator["last_step"] = step
 
     def request(
         self, method: str, path: str, fields: list[tuple[str, str]] | None = None
