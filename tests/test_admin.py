@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Topic
 from clinic.i18n.models import TranslationState
 from clinic.models import ContactLine, Disclaimer
+from tests.factories import staff
+from tests.two_factor import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,38 @@ def test_source_diff_escapes_markup():
     diff = str(source_diff_html("<p>Old <b>text</b></p>", "New <script>x</script> text"))
     assert "<script>" not in diff
     assert "<del>Old</del>" in diff
+
+
+@pytest.mark.parametrize("model", [ContactLine, Disclaimer, Topic])
+def test_a_publisher_deletes_translated_content_with_its_translation_states(demo_content, model):
+    publisher = Client()
+    force_sign_in(publisher, staff("Publishers"))
+    obj = model.objects.order_by("pk").first()
+    assert TranslationState.objects.filter(object_id=obj.pk).exists()
+    url = admin_url(model, "delete", obj.pk)
+
+    page = publisher.get(url).content.decode()
+    assert "<h1>Cannot delete" not in page and "Are you sure you want to delete" in page
+
+    response = publisher.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not model.objects.filter(pk=obj.pk).exists()
+    remaining = TranslationState.objects.filter(
+        object_id=obj.pk, content_type__model=model._meta.model_name
+    )
+    assert not remaining.exists()
+
+
+def test_a_publisher_deletes_selected_articles_from_the_list(demo_content):
+    publisher = Client()
+    force_sign_in(publisher, staff("Publishers"))
+    article = Article.objects.get()
+    selected = {"action": "delete_selected", "_selected_action": [article.pk]}
+    changelist = admin_url(Article, "changelist")
+
+    page = publisher.post(changelist, selected).content.decode()
+    assert "<h1>Cannot delete" not in page and "Are you sure you want to delete" in page
+    publisher.post(changelist, {**selected, "post": "yes"})
+
+    assert not Article.objects.exists()

@@ -160,6 +160,14 @@ LONG_TEXT_MIN_LENGTH = 100
 class TranslatedContentAdmin(InlineLabelsMixin, LeftToRightFieldsMixin, TabbedTranslationAdmin):
     form = TranslationStatusForm
 
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes with it, where an object's translation states
+        need no permission of their own: they are the object's record, read-only in the admin
+        (``TranslationStateAdmin``), and go with it; without this nobody could delete."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(TranslationState._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     #: Fields whose inputs show a live count of their characters against their limit.
     counted_fields: tuple[str, ...] = ()
 

@@ -195,6 +195,32 @@ def test_phone_numbers_read_left_to_right(open_page, demo_admin, locale):
     problems.assert_clean()
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_phone_numbers_read_left_to_right_in_delete_confirmations(open_page, demo_admin, locale):
+    line = first_contact_line()
+    page, problems = open_page(locale=locale)
+    log_in(page, demo_admin)
+    confirmations = {
+        "delete confirmation": lambda: page.goto(f"/admin/clinic/contactline/{line.pk}/delete/"),
+        "delete-selected confirmation": lambda: (
+            page.goto("/admin/clinic/contactline/"),
+            page.check(f"#result_list input[name=_selected_action][value='{line.pk}']"),
+            page.select_option("select[name=action]", "delete_selected"),
+            page.click("button[name=index]"),
+        ),
+    }
+    for what, open_confirmation in confirmations.items():
+        open_confirmation()
+        item = page.locator("#content ul li", has_text=line.display).first
+        assert_left_to_right(
+            page.evaluate(
+                TEXT_GROUP_LEFTS_SCRIPT, [item.element_handle(), digit_groups(line.display)]
+            ),
+            what,
+        )
+    problems.assert_clean()
+
+
 def test_language_tabs_show_native_names_and_the_main_switch_follows_the_active_tab(
     open_page, demo_admin
 ):
