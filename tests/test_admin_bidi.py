@@ -14,7 +14,13 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from articles.models import Article, Reference
-from clinic.i18n.bidi import LeftToRightFieldsMixin, is_left_to_right_field, isolate, ltr
+from clinic.i18n.bidi import (
+    LeftToRightFieldsMixin,
+    is_left_to_right_field,
+    isolate,
+    isolate_text,
+    ltr,
+)
 from clinic.models import ContactLine, Disclaimer
 
 ADMIN_CSS = Path(settings.BASE_DIR) / "clinic" / "static" / "clinic" / "admin.css"
@@ -33,6 +39,19 @@ def test_isolate_leaves_text_its_own_direction_and_numbers_left_to_right():
     assert isolate("قد يستفيد مرضى") == "<bdi>قد يستفيد مرضى</bdi>"
     assert isolate("treatment-results") == "<bdi>treatment-results</bdi>"
     assert isolate("+380 68 889 8989") == '<bdi dir="ltr">+380 68 889 8989</bdi>'
+
+
+def test_isolate_text_brackets_plain_text_with_unicode_isolates():
+    assert isolate_text("+380 68 889 8989") == "\u2066+380 68 889 8989\u2069"
+    assert isolate_text("قد يستفيد مرضى") == "\u2068قد يستفيد مرضى\u2069"
+
+
+@pytest.mark.django_db
+def test_the_page_title_isolates_the_objects_name(admin_client_ar, demo_content):
+    line = ContactLine.objects.order_by("pk").first()
+    html = admin_client_ar.get(admin_url(ContactLine, "change", line.pk)).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith(f"\u2066{line.display}\u2069 | ")
 
 
 def test_template_filters_are_the_same_functions():

@@ -13,7 +13,9 @@ slug or a name merges with it. So, everywhere in the admin:
   whose direction is the text's own, and left to right for text without a
   letter to take it from (a phone number);
 - **in templates**, the same two as filters: ``{% load bidi %}``,
-  ``{{ value|ltr }}``, ``{{ object|isolate }}``;
+  ``{{ value|ltr }}``, ``{{ object|isolate }}``; in plain text, where no element can
+  isolate (the page's ``<title>``), :func:`isolate_text` brackets the text with
+  Unicode's isolate controls instead (``{{ object|isolate_text }}``);
 - **in forms**, :class:`LeftToRightFieldsMixin` gives the inputs of code-like
   fields ``dir="ltr"``; read-only, the same fields are isolated by the admin's
   stylesheet (``clinic/static/clinic/admin.css``, ``.field-<name> .readonly``).
@@ -48,6 +50,19 @@ def isolate(value: object) -> SafeString:
     if has_letters(str(value)):
         return format_html("<bdi>{}</bdi>", value)
     return ltr(value)
+
+
+#: Unicode's first-strong isolate and pop directional isolate: ``<bdi>`` for plain text.
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+
+
+def isolate_text(value: object) -> str:
+    """``value`` isolated in plain text, as :func:`isolate` does in HTML: its own direction,
+    left to right without letters (for the page title: a phone number in an Arabic tab)."""
+    text = str(value)
+    opening = FIRST_STRONG_ISOLATE if has_letters(text) else LEFT_TO_RIGHT_ISOLATE
+    return f"{opening}{text}{POP_DIRECTIONAL_ISOLATE}"
 
 
 def is_left_to_right_field(db_field: models.Field, names: Sequence[str] = ()) -> bool:
