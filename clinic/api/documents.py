@@ -18,6 +18,7 @@ from clinic.api.serializers import ContactLineSerializer, DisclaimerSerializer
 from clinic.i18n.languages import language_codes
 from clinic.i18n.models import TranslationState
 from clinic.i18n.state import attach_states, field_statuses
+from clinic.images.models import Image
 from clinic.models import ContactLine, Disclaimer
 from clinic.published.models import Document
 from clinic.published.store import Kind, affected_by, affects, merge_marks, register_kind
@@ -135,6 +136,21 @@ def _reviewer_documents(ids) -> Iterator[Document]:
             )
 
 
+def _image_documents(ids) -> Iterator[Document]:
+    """Library images are served inside articles; their rows count their translation."""
+    images = Image.objects.all() if ids is None else Image.objects.filter(pk__in=ids)
+    images = list(images)
+    attach_states(images)
+    for image in images:
+        for language in language_codes():
+            yield Document(
+                kind="image",
+                object_id=image.pk,
+                language=language,
+                **completeness_counts(image, language),
+            )
+
+
 def ids_of(queryset):
     """``Kind.ids`` of the objects of ``queryset`` (evaluated when called)."""
     return lambda: queryset.all().values_list("pk", flat=True)
@@ -158,7 +174,9 @@ def register_documents() -> None:
     register_kind(
         Kind("reviewer", Reviewer, _reviewer_documents, ids_of(Reviewer.objects.with_reviews()))
     )
+    register_kind(Kind("image", Image, _image_documents, ids_of(Image.objects)))
     affects(ContactLine, lambda line: {"contact": None})
+    affects(Image, lambda image: {"image": {image.pk}})
     # Shown with articles too, but joined in when they are read: no article is rebuilt.
     affects(Disclaimer, lambda disclaimer: {"disclaimer": None})
     affects(Reviewer, _reviewer_affects)
