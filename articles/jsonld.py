@@ -197,21 +197,15 @@ def _pixels(value: int) -> dict:
     return {"@type": "QuantitativeValue", "value": value, "unitCode": "E37"}
 
 
-def _widest(version: dict) -> tuple[str, int, int]:
-    """The widest file of an image version (the last of its ``srcset``), with its size."""
-    url, width = version["srcset"].rsplit(", ", 1)[-1].rsplit(" ", 1)
-    width = int(width.rstrip("w"))
-    return url, width, round(version["height"] * width / version["width"])
-
-
 def _image_objects(image: dict | None) -> list[dict]:
     """The lead image as ``ImageObject`` nodes: its own shape, then each crop, each at its
     widest; with the caption, credit and licence in the language served, as recorded."""
-    if image is None or not image["srcset"]:
+    if image is None or not image["largest"]:
         return []
     nodes = []
     for version in [image, *image["crops"].values()]:
-        url, width, height = _widest(version)
+        largest = version["largest"]
+        url, width, height = largest["src"], largest["width"], largest["height"]
         nodes.append(
             _without_empty(
                 {

@@ -283,11 +283,11 @@ class MedicalReviewSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="ArticleDetail")
 class ArticleDetailSerializer(ArticleListSerializer):
-    body = TranslatedField(
+    body = serializers.SerializerMethodField(
         help_text="Sanitised HTML; library images as <picture> elements in the language served."
     )
-    body_images = ImageSerializer(
-        many=True, help_text="The library images of the body, in order (alt text and fallback)."
+    body_images = serializers.SerializerMethodField(
+        help_text="The library images of the body, in order (alt text and fallback)."
     )
     seo_title = TranslatedField()
     seo_description = TranslatedField()
@@ -307,13 +307,10 @@ class ArticleDetailSerializer(ArticleListSerializer):
         references = fields["study"].fields["references"].child
         review = self.get_medical_review(article)  # stated twice: in the detail and its JSON-LD
         listing = super().to_representation(article)
-        body = text.values["body"]
-        images = self._body_images(body)
-        image_serializer = ImageSerializer(context=self.context)
         return {
             **listing,
-            "body": body_with_images(body, images, self.context),
-            "body_images": [image_serializer.to_representation(image) for image in images.values()],
+            "body": self.get_body(article),
+            "body_images": self.get_body_images(article),
             "seo_title": text.values["seo_title"],
             "seo_description": text.values["seo_description"],
             "study": {
@@ -336,19 +333,34 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "json_ld": self._json_ld(article, review, listing["image"]),
         }
 
-    def _body_images(self, body: str) -> dict[str, Image]:
-        """Key → library image of each image in ``body``, in order (unknown keys left out).
+    def get_body(self, article: Article) -> str:
+        body = localized_for(article, self.context).values["body"]
+        return body_with_images(body, self._body_images(article), self.context)
 
-        From ``context["images"]`` when the caller loaded a batch's images at once (the
-        read model does), else loaded here (with their translation states).
+    @extend_schema_field(ImageSerializer(many=True))
+    def get_body_images(self, article: Article) -> list[dict]:
+        serializer = ImageSerializer(context=self.context)
+        return [
+            serializer.to_representation(image) for image in self._body_images(article).values()
+        ]
+
+    def _body_images(self, article: Article) -> dict[str, Image]:
+        """Key → library image of each image in the body served, in order (unknown keys left
+        out).
+
+        From ``context["images"]``, where the caller may have loaded a batch's images at
+        once (the read model does); those missing there are loaded here, with their
+        translation states, and kept there.
         """
-        keys = library_image_keys(body)
+        keys = library_image_keys(localized_for(article, self.context).values["body"])
         if not keys:
             return {}
-        loaded = self.context.get("images")
-        if loaded is None:
-            loaded = Image.objects.by_keys(keys)
-            attach_states(loaded.values())
+        loaded = self.context.setdefault("images", {})
+        missing = [key for key in keys if key not in loaded]
+        if missing:
+            found = Image.objects.by_keys(missing)
+            attach_states(found.values())
+            loaded.update(found)
         return {key: loaded[key] for key in keys if key in loaded}
 
     @extend_schema_field(MedicalReviewSerializer(allow_null=True))

@@ -37,6 +37,12 @@ class ImageSourceSerializer(serializers.Serializer):
     srcset = serializers.CharField(help_text="Comma-separated “URL width” pairs.")
 
 
+class ImageFileSerializer(serializers.Serializer):
+    src = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
 class ImageVersionSerializer(serializers.Serializer):
     """One shape of an image: its own, or a crop around the focal point."""
 
@@ -48,46 +54,105 @@ class ImageVersionSerializer(serializers.Serializer):
     sources = ImageSourceSerializer(
         many=True, help_text="The same widths in other formats (WebP), for <picture>."
     )
+    largest = ImageFileSerializer(
+        help_text="The widest file in the original's format (og:image, JSON-LD)."
+    )
 
 
 class ImageSerializer(TranslatedObjectSerializer):
+    """A library image; ``src`` to ``largest`` describe its own shape, as each crop's do."""
+
     id = serializers.UUIDField(source="key", help_text="Stable identifier of the library image.")
-    alt_text = TranslatedField(help_text="Alternative text; empty for a decorative image.")
+    alt_text = serializers.SerializerMethodField(
+        help_text="Alternative text; empty for a decorative image."
+    )
     decorative = serializers.BooleanField(help_text="Adds nothing a reader needs (empty alt).")
     caption = TranslatedField()
     credit = TranslatedField(help_text="Who made it and under which licence, as recorded.")
-    license_url = serializers.URLField(allow_null=True)
-    src = serializers.URLField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-    type = serializers.CharField()
-    srcset = serializers.CharField()
-    sources = ImageSourceSerializer(many=True)
+    license_url = serializers.SerializerMethodField()
+    src = serializers.SerializerMethodField(
+        help_text=ImageVersionSerializer().fields["src"].help_text
+    )
+    width = serializers.SerializerMethodField(help_text="Width of src, in pixels.")
+    height = serializers.SerializerMethodField(help_text="Height of src, in pixels.")
+    type = serializers.SerializerMethodField(help_text="Media type of src and srcset.")
+    srcset = serializers.SerializerMethodField(help_text="Every width, in the original's format.")
+    sources = serializers.SerializerMethodField(
+        help_text="The same widths in other formats (WebP), for <picture>."
+    )
+    largest = serializers.SerializerMethodField(
+        help_text="The widest file in the original's format (og:image, JSON-LD)."
+    )
     crops = serializers.SerializerMethodField(
         help_text="Ratio (IMAGE_CROP_RATIOS, e.g. 16:9) → the image cropped around its focal point."
     )
 
     def to_representation(self, image: Image) -> dict:
         text = localized_for(image, self.context)
-        versions = image_versions(image, self.context["request"])
+        versions = self._versions(image)
         return {
             **translation_info(text),
             "id": str(image.key),
-            "alt_text": "" if image.decorative else text.values["alt_text"],
+            "alt_text": self.get_alt_text(image),
             "decorative": image.decorative,
             "caption": text.values["caption"],
             "credit": text.values["credit"],
-            "license_url": image.license_url or None,
+            "license_url": self.get_license_url(image),
             **versions.get("", _NO_VERSION),
             "crops": {ratio: version for ratio, version in versions.items() if ratio},
         }
 
+    def _versions(self, image: Image) -> dict[str, dict]:
+        return image_versions(image, self.context["request"])
+
+    def _own(self, image: Image) -> dict:
+        return self._versions(image).get("", _NO_VERSION)
+
+    def get_alt_text(self, image: Image) -> str:
+        return "" if image.decorative else localized_for(image, self.context).values["alt_text"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_license_url(self, image: Image) -> str | None:
+        return image.license_url or None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_src(self, image: Image) -> str | None:
+        return self._own(image)["src"]
+
+    def get_width(self, image: Image) -> int:
+        return self._own(image)["width"]
+
+    def get_height(self, image: Image) -> int:
+        return self._own(image)["height"]
+
+    def get_type(self, image: Image) -> str:
+        return self._own(image)["type"]
+
+    def get_srcset(self, image: Image) -> str:
+        return self._own(image)["srcset"]
+
+    @extend_schema_field(ImageSourceSerializer(many=True))
+    def get_sources(self, image: Image) -> list[dict]:
+        return self._own(image)["sources"]
+
+    @extend_schema_field(ImageFileSerializer(allow_null=True))
+    def get_largest(self, image: Image) -> dict | None:
+        return self._own(image)["largest"]
+
     @extend_schema_field(serializers.DictField(child=ImageVersionSerializer()))
     def get_crops(self, image: Image) -> dict:
-        return self.to_representation(image)["crops"]
+        return {ratio: version for ratio, version in self._versions(image).items() if ratio}
 
 
-_NO_VERSION = {"src": None, "width": 0, "height": 0, "type": "", "srcset": "", "sources": []}
+_NO_VERSION = {
+    "src": None,
+    "width": 0,
+    "height": 0,
+    "type": "",
+    "srcset": "",
+    "sources": [],
+    "largest": None,
+}
 
 
 def image_versions(image: Image, request) -> dict[str, dict]:
@@ -109,6 +174,11 @@ def image_versions(image: Image, request) -> dict[str, dict]:
             "type": original_type,
             "srcset": _srcset(main, request),
             "sources": [{"type": WEBP, "srcset": _srcset(others, request)}] if others else [],
+            "largest": {
+                "src": _url(main[-1]["name"], request),
+                "width": main[-1]["width"],
+                "height": main[-1]["height"],
+            },
         }
     return versions
 

@@ -50,7 +50,7 @@ def _looks_like_svg(head: bytes) -> bool:
 
 
 def image_from_upload(upload) -> CleanImage:
-    """``upload`` (a Django ``File``) as a :class:`CleanImage`, or ``ValidationError`` saying why not."""
+    """``upload`` (a Django ``File``) as a :class:`CleanImage`; ``ValidationError`` says why not."""
     limit = settings.IMAGE_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
