@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.files.storage import default_storage
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,7 @@ class ImageAdmin(RevisionAdmin, TranslatedContentAdmin):
     list_filter = ["decorative"]
     search_fields = [*localized_columns("alt_text"), *localized_columns("caption")]
     readonly_fields = ["preview", "size", "address", "created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     fieldsets = [
         (None, {"fields": ["preview", "size", "address", "alt_text", "decorative", "caption"]}),
