@@ -15,6 +15,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as Pillow
 from PIL import ImageOps, UnidentifiedImageError
@@ -77,7 +78,7 @@ def _too_many_pixels() -> ValidationError:
     return ValidationError(
         _("The image has more than %(limit)s pixels."),
         code="too_many_pixels",
-        params={"limit": f"{settings.IMAGE_MAX_PIXELS:,}"},
+        params={"limit": number_format(settings.IMAGE_MAX_PIXELS, force_grouping=True)},
     )
 
 
