@@ -111,12 +111,18 @@ def body_image_keys(article: Article) -> set[str]:
 
 
 def articles_showing(image: Image) -> dict:
-    """The documents of the articles that show ``image`` (lead or in a body): to rebuild."""
-    key = Image.objects.filter(pk=image.pk).values_list("key", flat=True).first()
+    """The documents of the articles that show ``image`` (lead or in a body): to rebuild.
+
+    Bodies are searched for the image's address (a scan of the published articles' bodies):
+    images change far less often than articles are read, and no table has to be kept in
+    step with every body.
+    """
+    # The stored key: an instance made from a translation state's object id has a new one;
+    # a deleted image has only the instance's.
+    key = Image.objects.filter(pk=image.pk).values_list("key", flat=True).first() or image.key
     shown_in_body = Q()
-    if key is not None:
-        for language in language_codes():
-            shown_in_body |= Q(**{f"{localized('body', language)}__contains": f"/images/{key}/"})
+    for language in language_codes():
+        shown_in_body |= Q(**{f"{localized('body', language)}__contains": f"/images/{key}/"})
     articles = published_articles().filter(Q(lead_image_id=image.pk) | shown_in_body)
     return {"article": set(articles.values_list("pk", flat=True))}
 

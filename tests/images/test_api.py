@@ -197,3 +197,18 @@ def test_image_translation_state_is_recorded_like_any_content(image):
     state = image.translation_states.get(language="ar")
     assert state.status == TranslationState.Status.PUBLISHED
     assert state.sources["alt_text"] == ALT["en"]
+
+
+def test_deleting_a_body_image_removes_it_from_the_served_body(api, image):
+    article = ArticleFactory(body_en=f'<p>x</p><img src="/media/images/{image.key}/480w.jpg">')
+    assert detail(api, article, "en")["body_images"]
+    image.delete()
+    served = detail(api, article, "en")
+    assert (served["body"], served["body_images"]) == ("<p>x</p>", [])
+
+
+def test_a_lead_image_in_use_cannot_be_deleted(article, image):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        image.delete()
