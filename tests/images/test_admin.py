@@ -83,3 +83,24 @@ def test_moving_the_focal_point_makes_new_crops(admin_client):
     image.refresh_from_db()
     crops = {r["name"] for r in image.renditions if r["ratio"]}
     assert crops and all("-0-0-" in name for name in crops if "1x1" in name)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ar", "صور SVG غير مقبولة: ارفع صورة بصيغة JPEG أو PNG أو WebP."),
+        ("uk", "Зображення SVG не приймаються: завантажте зображення JPEG, PNG або WebP."),
+    ],
+)
+def test_refusals_are_in_the_editors_language(admin_client, language, message):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    svg = SimpleUploadedFile("a.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    response = admin_client.post(ADD, form(upload=svg))
+    assert message in response.content.decode()
+
+
+def test_the_pixel_limit_is_written_the_ukrainian_way(admin_client, settings):
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "uk"
+    response = admin_client.post(ADD, form(upload=image_upload(1200, 900)))
+    assert "Зображення має понад 1\xa0000\xa0000 пікселів." in response.content.decode()
