@@ -119,36 +119,24 @@ def _disclaimer_documents(ids) -> Iterator[Document]:
     return list_documents("disclaimer", list(Disclaimer.objects.all()), DisclaimerSerializer)
 
 
-def _reviewer_documents(ids) -> Iterator[Document]:
-    """Reviewers are served inside articles; their rows count their translation (languages)."""
-    reviewers = Reviewer.objects.with_reviews()
-    if ids is not None:
-        reviewers = reviewers.filter(pk__in=ids)
-    reviewers = list(reviewers)
-    attach_states(reviewers)
-    for reviewer in reviewers:
+def counting_documents(kind: str, queryset, ids) -> Iterator[Document]:
+    """Rows of objects served inside others (reviewers, images): they only count their
+    translation, for the languages' completeness."""
+    objects = list(queryset if ids is None else queryset.filter(pk__in=ids))
+    attach_states(objects)
+    for obj in objects:
         for language in language_codes():
             yield Document(
-                kind="reviewer",
-                object_id=reviewer.pk,
-                language=language,
-                **completeness_counts(reviewer, language),
+                kind=kind, object_id=obj.pk, language=language, **completeness_counts(obj, language)
             )
+
+
+def _reviewer_documents(ids) -> Iterator[Document]:
+    return counting_documents("reviewer", Reviewer.objects.with_reviews(), ids)
 
 
 def _image_documents(ids) -> Iterator[Document]:
-    """Library images are served inside articles; their rows count their translation."""
-    images = Image.objects.all() if ids is None else Image.objects.filter(pk__in=ids)
-    images = list(images)
-    attach_states(images)
-    for image in images:
-        for language in language_codes():
-            yield Document(
-                kind="image",
-                object_id=image.pk,
-                language=language,
-                **completeness_counts(image, language),
-            )
+    return counting_documents("image", Image.objects.all(), ids)
 
 
 def ids_of(queryset):

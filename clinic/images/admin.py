@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from clinic.i18n.admin import TranslatedContentAdmin, TranslationStatusForm
@@ -64,24 +65,11 @@ class ImageAdmin(RevisionAdmin, TranslatedContentAdmin):
 
     @admin.display(description=_("Image"))
     def thumbnail(self, image: Image) -> str:
-        smallest = _smallest(image)
-        if smallest is None:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="80" style="height:auto">',
-            default_storage.url(smallest["name"]),
-        )
+        return _smallest_rendition(image, 'width="80" style="height:auto"')
 
     @admin.display(description=_("Preview"))
     def preview(self, image: Image) -> str:
-        smallest = _smallest(image)
-        if smallest is None:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="{}" style="max-width:100%;height:auto">',
-            default_storage.url(smallest["name"]),
-            smallest["width"],
-        )
+        return _smallest_rendition(image, 'style="max-width:100%;height:auto"')
 
     @admin.display(description=_("Size"))
     def size(self, image: Image) -> str:
@@ -95,6 +83,12 @@ class ImageAdmin(RevisionAdmin, TranslatedContentAdmin):
         return format_html("<code>{}</code>", ltr(default_storage.url(image.original.name)))
 
 
-def _smallest(image: Image) -> dict | None:
+def _smallest_rendition(image: Image, attributes: str) -> str:
+    """The image's smallest WebP rendition as an ``<img>`` with ``attributes`` (a constant)."""
     own = [r for r in image.renditions if not r["ratio"] and r["type"] == "image/webp"]
-    return min(own, key=lambda rendition: rendition["width"], default=None)
+    smallest = min(own, key=lambda rendition: rendition["width"], default=None)
+    if smallest is None:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" {}>', default_storage.url(smallest["name"]), mark_safe(attributes)
+    )
