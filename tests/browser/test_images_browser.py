@@ -16,7 +16,7 @@ from articles.models import Article
 from clinic.images.models import Image
 from clinic.models import Disclaimer
 from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, sign_in
-from tests.factories import ArticleFactory, image_upload, translate
+from tests.factories import ArticleFactory, image_upload, make_image, translate
 from tests.images.test_uploads import GPS_IFD, exif_with_gps
 
 pytestmark = [
@@ -103,4 +103,46 @@ def test_an_image_with_arabic_alt_text_is_uploaded_published_and_served(
     assert served["image"]["translation"]["fallback_fields"] == []
     picture = page.request.get(served["image"]["src"])
     assert picture.status == 200 and picture.headers["content-type"] == "image/jpeg"
+    problems.assert_clean()
+
+
+def test_the_body_editor_inserts_a_library_image_and_nothing_else(
+    open_page, live_server, transactional_db, settings
+):
+    settings.ARTICLE_REQUIRED_DISCLAIMERS = []
+    image = make_image(alt_text_en=ALT_EN)
+    translate(image, "ar", alt_text=ALT_AR)
+    article = ArticleFactory(title_en="Stem cells in progressive MS", body_en="<p>Results.</p>")
+    User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    page, problems = open_page(locale="en-US")
+    sign_in(page, "editor", PASSWORD)
+    page.goto(f"/admin/images/image/{image.pk}/change/")
+    address = page.locator(".field-address code").inner_text()
+    assert address == f"/media/images/{image.key}/original.jpg"
+
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.click('a[href="#tab_id_body_en"]')
+    for url, alt in [(address, "typed in the editor"), ("https://tracker.example/x.png", "")]:
+        # The cursor at the end of the first paragraph (not on a figure: that would edit it).
+        page.locator('#tab_id_body_en .ProseMirror[contenteditable="true"] p').first.click()
+        page.keyboard.press("End")
+        page.locator('#tab_id_body_en .prose-menubar__button[data-name="figure"]').click()
+        dialog = page.locator("dialog[open]")
+        dialog.locator("input[name=imageUrl]").fill(url)
+        dialog.locator("input[name=altText]").fill(alt)
+        dialog.locator("button[type=submit]").click()
+    save(page)
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+
+    body = Article.objects.get().body_en
+    assert f'<img src="{address}">' in body  # the library's image, its address alone
+    assert "tracker.example" not in body and "typed in the editor" not in body
+    served = page.request.get(f"/api/v1/articles/{article.slug_en}/?lang=ar").json()
+    assert f'alt="{ALT_AR}"' in served["body"] and "<picture>" in served["body"]
+    assert [item["id"] for item in served["body_images"]] == [str(image.key)]
+    # While it was in the editor, the foreign image was not loaded: the admin's CSP blocked it.
+    blocked = [error for error in problems.console_errors if "tracker.example" in error]
+    assert blocked and "Content Security Policy" in blocked[0]
+    problems.console_errors = [e for e in problems.console_errors if e not in blocked]
+    problems.foreign_requests = [u for u in problems.foreign_requests if "tracker" not in u]
     problems.assert_clean()
