@@ -171,7 +171,20 @@ class ArticleAdmin(MedicalReviewAdminMixin, RevisionAdmin, TranslatedContentAdmi
     inlines = [ReferenceInline]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slugs", "summary", "body", "topics", "based_on_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slugs",
+                    "summary",
+                    "lead_image",
+                    "body",
+                    "topics",
+                    "based_on_version",
+                ]
+            },
+        ),
         (
             _("Publishing"),
             {"fields": ["status", "published_at", "preview_links", "created_at", "updated_at"]},

@@ -7,6 +7,10 @@ from datetime import date, datetime
 from django.utils.text import slugify
 
 from articles.models import Article, Reference, Topic
+from clinic.i18n.models import TranslationState
+from clinic.i18n.services import content_save
+from clinic.images.demo import demo_image_load
+from clinic.images.models import Image
 from clinic.services import demo_create, paragraphs_to_html
 
 TRANSLATED = ("title", "summary", "seo_title", "seo_description", "condition", "intervention")
@@ -33,15 +37,23 @@ def demo_articles_load(data: Mapping) -> Counter:
             created["topics"] += 1
         topics[item["slug"]] = topic
     item = data["article"]
-    if not Article.objects.filter(slug_en=slugify(item["title"]["en"])).exists():
-        _create_article(item, topics)
+    image, image_created = demo_image_load(item["lead_image"])
+    created["images"] += image_created
+    article = Article.objects.filter(slug_en=slugify(item["title"]["en"])).first()
+    if article is None:
+        _create_article(item, topics, image)
         created["articles"] += 1
+    elif image_created and article.lead_image_id is None:
+        # An article loaded before the demo had an image gets it once, when it is drawn.
+        article.lead_image = image
+        content_save(obj=article, origin=TranslationState.Origin.SEED)
     return created
 
 
-def _create_article(item: Mapping, topics: dict[str, Topic]) -> Article:
+def _create_article(item: Mapping, topics: dict[str, Topic], image: Image) -> Article:
     presented_on = item.get("presented_on")
     article = Article(
+        lead_image=image,
         status=Article.Status.PUBLISHED,
         published_at=datetime.fromisoformat(item["published_at"]),
         presented_on=date.fromisoformat(presented_on) if presented_on else None,

@@ -191,11 +191,53 @@ def _publisher(url: str) -> dict:
     }
 
 
-def article_json_ld(article: Article, text: Localized, *, url: str, review: dict | None) -> dict:
+def _pixels(value: int) -> dict:
+    """A size in pixels: schema.org's ``width``/``height`` take a ``QuantitativeValue``
+    (UN/CEFACT unit E37, pixel)."""
+    return {"@type": "QuantitativeValue", "value": value, "unitCode": "E37"}
+
+
+def _image_objects(image: dict | None) -> list[dict]:
+    """The lead image as ``ImageObject`` nodes: its own shape, then each crop, each at its
+    widest; with the caption, credit and licence in the language served, as recorded."""
+    if image is None or not image["largest"]:
+        return []
+    nodes = []
+    for version in [image, *image["crops"].values()]:
+        largest = version["largest"]
+        url, width, height = largest["src"], largest["width"], largest["height"]
+        nodes.append(
+            _without_empty(
+                {
+                    "@type": "ImageObject",
+                    "contentUrl": url,
+                    "url": url,
+                    "width": _pixels(width),
+                    "height": _pixels(height),
+                    "encodingFormat": version["type"],
+                    "caption": image["caption"],
+                    "description": image["alt_text"],
+                    "creditText": image["credit"],
+                    "license": image["license_url"],
+                    "inLanguage": image["language"],
+                }
+            )
+        )
+    return nodes
+
+
+def article_json_ld(
+    article: Article,
+    text: Localized,
+    *,
+    url: str,
+    review: dict | None,
+    image: dict | None = None,
+) -> dict:
     """The article in ``text.language`` with its canonical ``url``.
 
     ``review``: the API's ``medical_review`` (a current review of the text served) or ``None``;
-    without one, no review is claimed.
+    without one, no review is claimed. ``image``: the API's lead ``image`` or ``None``.
     """
     cited = [ref for ref in article.reference_list if ref.kind != Reference.Kind.NCT]
     return _without_empty(
@@ -208,6 +250,7 @@ def article_json_ld(article: Article, text: Localized, *, url: str, review: dict
             "datePublished": article.published_at.isoformat() if article.published_at else None,
             "dateModified": article.updated_at.isoformat(),
             "url": url,
+            "image": _image_objects(image),
             "mainEntityOfPage": _page(url, review),
             "publisher": _publisher(url),
             "about": _trial(article, text),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.querysets import TOPIC_LIST, ArticleQuerySet, TopicQuerySet
 from clinic.i18n.db import unique_per_language
 from clinic.i18n.models import TranslationState
+from clinic.images.models import Image
 from clinic.models import Disclaimer
 
 
@@ -56,6 +57,15 @@ class Article(models.Model):
     body = models.TextField(_("body"), blank=True, help_text=_("Sanitised HTML."))
     seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        verbose_name=_("lead image"),
+        help_text=_("Shown with the article in lists and at its top; its JSON-LD image."),
+    )
 
     # Publishing.
     status = models.CharField(

@@ -244,8 +244,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer(*unused)
 
     def for_api(self, language: str | None = None) -> "ArticleQuerySet":
-        """What the API reads (topics come from :func:`load_topics`, in one query)."""
-        return self.in_language(language) if language else self
+        """What the API reads (topics come from :func:`load_topics`, in one query), with the
+        lead images (their translation states: attach them with :func:`lead_images`)."""
+        articles = self.select_related("lead_image")
+        return articles.in_language(language) if language else articles
+
+
+def lead_images(articles: list[models.Model]) -> list[models.Model]:
+    """The lead images of ``articles`` (selected with them by ``for_api``)."""
+    return [article.lead_image for article in articles if article.lead_image_id is not None]
 
 
 def load_topics(articles: list[models.Model]) -> list[models.Model]:

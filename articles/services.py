@@ -9,9 +9,12 @@ from django.utils.translation import gettext as _
 
 from articles.disclaimers import disclaimers_for
 from articles.models import Article
+from clinic.html import library_image_keys
 from clinic.i18n.languages import get_language, source_language
+from clinic.i18n.registry import localized
 from clinic.i18n.services import content_save, translation_invariant_problems
-from clinic.i18n.state import attach_states, translation_report
+from clinic.i18n.state import FieldStatus, attach_states, translation_report
+from clinic.images.models import Image
 from clinic.models import Disclaimer
 from clinic.reviews.services import review_publish_problems
 from clinic.revisions import content_revision
@@ -58,6 +61,52 @@ def article_publish_problems(article: Article, disclaimers: list[Disclaimer]) ->
     ]
 
 
+def images_shown(article: Article, language: str) -> list[Image]:
+    """The library images a reader of ``article`` in ``language`` sees: the lead image, then
+    those of the body served in that language (the translation's, else the source's)."""
+    body = getattr(article, localized("body", language)) or getattr(
+        article, localized("body", source_language())
+    )
+    images = list(Image.objects.by_keys(library_image_keys(body or "")).values())
+    if article.lead_image_id is not None and article.lead_image not in images:
+        images.insert(0, article.lead_image)
+    return images
+
+
+def article_image_problems(article: Article, language: str) -> list[str]:
+    """Why images keep the ``language`` version of ``article`` from going live.
+
+    Every image shown that is not marked decorative needs its alternative text in that
+    language: written, current (translated from the English as it is now) and published.
+    """
+    name = get_language(language).name_translated
+    images = [image for image in images_shown(article, language) if not image.decorative]
+    attach_states(images)
+    problems = []
+    for image in images:
+        report = translation_report(image, language)
+        status = report.fields.get("alt_text", FieldStatus.MISSING)
+        if status == FieldStatus.MISSING:
+            problems.append(
+                _("The image “%(image)s” has no alternative text in %(language)s.")
+                % {"image": image, "language": name}
+            )
+        elif status == FieldStatus.STALE:
+            problems.append(
+                _(
+                    "The %(language)s alternative text of the image “%(image)s” is stale: "
+                    "the English changed."
+                )
+                % {"image": image, "language": name}
+            )
+        elif not report.published:
+            problems.append(
+                _("The %(language)s text of the image “%(image)s” is not published.")
+                % {"image": image, "language": name}
+            )
+    return problems
+
+
 def article_going_live_problems(article: Article, disclaimers: list[Disclaimer]) -> list[str]:
     """Why an unpublished ``article`` may not be published now.
 
@@ -68,6 +117,7 @@ def article_going_live_problems(article: Article, disclaimers: list[Disclaimer])
     """
     return [
         *article_publish_problems(article, disclaimers),
+        *article_image_problems(article, source_language()),
         *review_publish_problems(article, source_language()),
     ]
 
@@ -78,7 +128,8 @@ def article_translation_problems(
     """Why the ``language`` version of ``article`` may not be published.
 
     Every disclaimer shown with the article must be translated, current and
-    published in that language, the translation must keep the numbers,
+    published in that language, so must the alternative text of every image it shows
+    (:func:`article_image_problems`), the translation must keep the numbers,
     phone numbers, URLs and study identifiers of the English text, and it needs
     a current medical review in that language (unless ``MEDICAL_REVIEW_REQUIRED``
     is off).
@@ -103,6 +154,7 @@ def article_translation_problems(
                 _("The %(language)s “%(key)s” disclaimer is not published.")
                 % {"key": disclaimer.key, "language": name}
             )
+    problems += article_image_problems(article, language)
     problems += translation_invariant_problems(article, language)
     problems += review_publish_problems(article, language)
     return problems

@@ -7,8 +7,10 @@
 Each article has a 2–4 KB HTML body of medical-news sentences (bench/textbank.py),
 Arabic and Ukrainian translations with the same numbers, published translation
 states whose recorded sources are the current English (every field current),
-1–3 of 20 topics and 1–3 NCT references. The demo content is loaded first (the
-treatment-results disclaimer, 3 contact lines, 3 topics, 1 article).
+1–3 of 20 topics, 1–3 NCT references and a lead image (one of 20 library images,
+each with renditions and alternative text in three languages; every tenth article
+shows a second one in its body). The demo content is loaded first (the
+treatment-results disclaimer, 3 contact lines, 3 topics, 1 article and its image).
 
 Deterministic: article ``i`` depends only on ``--seed`` and ``i``. Idempotent:
 articles that exist are kept and only the missing indexes are added, so 1,000
@@ -33,6 +35,8 @@ BODY_MIN, BODY_MAX = 2048, 4096
 SECTIONS = ("design", "results", "safety", "outlook")
 LANGS = ("en", "ar", "uk")
 CHECKED_ARTICLES = 25  # the first articles of a run are checked like a PO import would
+IMAGES = 20  # library images, shared by the articles (lead image, some in bodies)
+BODY_IMAGE_EVERY = 10
 
 
 def setup_django() -> None:
@@ -297,6 +301,74 @@ def ensure_topics() -> dict[str, int]:
     return {slug: by_slug[slug] for slug in _topic_slugs()}
 
 
+def ensure_images() -> list[tuple[int, str]]:
+    """The benchmark's library images (made through the upload path: checked, stripped,
+    renditions made; alternative texts published); (pk, key) of each, in order."""
+    import uuid
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as Pillow
+    from PIL import ImageDraw
+
+    from clinic.i18n.models import TranslationState
+    from clinic.images.models import Image
+    from clinic.images.services import image_create
+    from clinic.images.uploads import image_from_upload
+
+    found = []
+    for index in range(IMAGES):
+        key = uuid.uuid5(uuid.NAMESPACE_URL, f"clinic-content-api:bench:image:{index}")
+        image = Image.objects.filter(key=key).first()
+        if image is None:
+            rng = random.Random(index)
+            pixels = Pillow.new("RGB", (1600, 1000), (230, 238, 245))
+            draw = ImageDraw.Draw(pixels)
+            for _ in range(12):
+                x, y, r = rng.randrange(1600), rng.randrange(1000), rng.randrange(40, 160)
+                colour = tuple(rng.randrange(60, 220) for _ in range(3))
+                draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+            out = BytesIO()
+            pixels.save(out, format="JPEG", quality=85)
+            number = index + 1
+            image = image_create(
+                upload=image_from_upload(SimpleUploadedFile("bench.jpg", out.getvalue())),
+                texts={
+                    "alt_text_en": f"Coloured circles, benchmark picture {number}",
+                    "alt_text_ar": f"دوائر ملونة، صورة اختبار الأداء {number}",
+                    "alt_text_uk": f"Кольорові кола, зображення для вимірювання {number}",
+                },
+                origin=TranslationState.Origin.SEED,
+                origin_detail=GENERATED_BY,
+                statuses=dict.fromkeys(LANGS[1:], TranslationState.Status.PUBLISHED),
+                key=key,
+            )
+        found.append((image.pk, str(image.key)))
+    return found
+
+
+def _body_image(key: str) -> str:
+    """A library image as the sanitiser leaves it in a body (bulk_create bypasses it)."""
+    return f'<figure><img src="/media/images/{key}/original.jpg"></figure>'
+
+
+def attach_lead_images(images: list[tuple[int, str]]) -> int:
+    """Give generated articles without a lead image theirs (a database made before images)."""
+    from django.db.models import F
+
+    from articles.models import Article
+
+    added = 0
+    for position, (pk, _key) in enumerate(images):
+        added += (
+            Article.objects.filter(lead_image__isnull=True)
+            .annotate(slot=F("pk") % len(images))
+            .filter(slot=position)
+            .update(lead_image_id=pk)
+        )
+    return added
+
+
 def check_invariants(content: dict) -> None:
     """The translations keep the English numbers and identifiers, as the PO import demands."""
     from clinic.i18n.invariants import compare
@@ -313,7 +385,13 @@ def check_invariants(content: dict) -> None:
                 )
 
 
-def _insert_batch(indexes: range, seed: int, topic_pks: list[int], check: int) -> None:
+def _insert_batch(
+    indexes: range,
+    seed: int,
+    topic_pks: list[int],
+    check: int,
+    images: list[tuple[int, str]],
+) -> None:
     """Insert articles ``indexes``; the first ``check`` of them are checked for invariants."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
@@ -326,10 +404,15 @@ def _insert_batch(indexes: range, seed: int, topic_pks: list[int], check: int) -
     content_type = ContentType.objects.get_for_model(Article)
     contents = [article_content(index, seed) for index in indexes]
     articles = []
-    for position, content in enumerate(contents):
+    for position, (index, content) in enumerate(zip(indexes, contents, strict=True)):
         if position < check:
             check_invariants(content)
+        if index % BODY_IMAGE_EVERY == 0:
+            shown = _body_image(images[(index + 1) % len(images)][1])
+            for texts in content["texts"].values():
+                texts["body"] += shown
         article = Article(
+            lead_image_id=images[index % len(images)][0],
             status=Article.Status.PUBLISHED,
             published_at=content["published_at"],
             phase=content["phase"],
@@ -421,22 +504,31 @@ def generate(n: int, *, seed: int = DEFAULT_SEED, reset: bool = False, batch: in
     with translation.override("en"):
         demo_content_load()
         topic_pks = list(ensure_topics().values())
+        images = ensure_images()
         existing = generated_count()
         if existing > n:
             raise SystemExit(
                 f"The database holds {existing} generated articles, more than {n}: use --reset."
             )
         if existing == n:
+            if attach_lead_images(images):
+                say("lead images given to the articles generated before images existed")
+                call_command("published_rebuild", verbosity=0)
             say(f"{n} articles already there; nothing to do")
             _ensure_read_model()
             return 0
         say(f"adding articles {existing + 1}..{n}")
         report_every = max(batch, (n - existing) // 20)
         next_report = existing + report_every
+        attach_lead_images(images)  # articles generated before images existed
         for start in range(existing, n, batch):
             indexes = range(start, min(start + batch, n))
             _insert_batch(
-                indexes, seed, topic_pks, check=CHECKED_ARTICLES if start == existing else 0
+                indexes,
+                seed,
+                topic_pks,
+                check=CHECKED_ARTICLES if start == existing else 0,
+                images=images,
             )
             if indexes.stop >= next_report or indexes.stop == n:
                 next_report += report_every

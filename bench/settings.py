@@ -14,3 +14,5 @@ os.environ.setdefault(
 from clinic.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# The benchmark's images (bench.generate makes 20) stay beside its database.
+MEDIA_ROOT = Path(__file__).resolve().parent / "media"

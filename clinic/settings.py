@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "clinic.published",
     "clinic.events",
     "clinic.audit",
+    "clinic.images",
     "clinic",
     "articles",
     # Sign-in lockout (after the apps, so that clinic.lockout's admin replaces axes' own).
@@ -302,6 +303,36 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploaded images of the media library (clinic/images/, docs/media.md): files under MEDIA_ROOT,
+# served at MEDIA_URL by the proxy in front (or by `make run`'s development server); with
+# MEDIA_S3_BUCKET set, an S3-compatible bucket through django-storages (credentials from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3 reads them).
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "media")
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Public, immutable files: names are generated and never reused.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+# Uploads larger than this many bytes, or with more pixels than this, are refused (a
+# decompression bomb is a small file of very many pixels).
+IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Renditions of every image (part of the API's shape, so code): widths in pixels (never wider
+# than the original), and the ratios of the crops around the focal point.
+IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+IMAGE_CROP_RATIOS = ("16:9", "1:1")
 
 # REST API (see clinic/api/). JSON only; anonymous, read-only, throttled.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)

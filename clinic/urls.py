@@ -1,6 +1,7 @@
 import sys
 
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpResponse
 from django.template import loader
@@ -38,6 +39,9 @@ urlpatterns = [
     # Unknown API paths are JSON 404s, with DEBUG on too.
     re_path(r"^api/", errors.not_found),
 ]
+# Uploaded images, with DEBUG on only (`make run`): in production the proxy in front, or
+# the S3-compatible store, serves MEDIA_URL (docs/media.md). ``static`` adds nothing otherwise.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 
 def handler404(request, exception):

@@ -73,6 +73,12 @@ def admin_client_ar(admin_client):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded images go to this run's temporary folder, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings):
     """The test client speaks plain HTTP; production redirects it (tested on its own)."""
     settings.SECURE_SSL_REDIRECT = False

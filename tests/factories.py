@@ -1,15 +1,21 @@
 """Factories for content. Translated fields are written per language (``title_en``)."""
 
 from datetime import timedelta
+from io import BytesIO
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PillowImage
 
 from articles.models import Article, Reference, Topic
 from clinic.i18n.models import TranslationState
 from clinic.i18n.services import content_save
+from clinic.images.models import Image
+from clinic.images.services import image_create
+from clinic.images.uploads import image_from_upload
 from clinic.models import ContactLine, Disclaimer
 from clinic.reviews.models import MedicalReview, Reviewer
 from clinic.reviews.services import medical_review_record
@@ -79,6 +85,32 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     kind = Reference.Kind.NCT
     identifier = "NCT01933802"
     url = "https://clinicaltrials.gov/study/NCT01933802"
+
+
+def image_upload(
+    width: int = 1200,
+    height: int = 800,
+    image_format: str = "JPEG",
+    *,
+    name: str = "photo.jpg",
+    exif: bytes | None = None,
+) -> SimpleUploadedFile:
+    """An uploaded image made here: a gradient (so crops differ), optionally with EXIF."""
+    pixels = PillowImage.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    pixels.save(out, format=image_format, **options)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
+
+
+def make_image(*, alt_text_en: str = "A diagram of a nerve cell", upload=None, **fields) -> Image:
+    """A library image saved as the admin saves one (file checked, renditions made)."""
+    texts = {"alt_text_en": alt_text_en} if alt_text_en else {}
+    translated = ("alt_text", "caption", "credit")
+    texts.update(
+        {name: fields.pop(name) for name in list(fields) if name.rsplit("_", 1)[0] in translated}
+    )
+    return image_create(upload=image_from_upload(upload or image_upload()), texts=texts, **fields)
 
 
 def translate(obj, language: str, *, publish: bool = True, **texts: str):

@@ -72,6 +72,7 @@ def test_the_demo_loader_saves_each_new_object_once(db, announced):
         "clinic.ContactLine": 3,
         "articles.Topic": 3,
         "articles.Article": 1,
+        "images.Image": 1,
     }
     assert {origin for _label, _pk, origin in announced} == {"seed"}
     announced.clear()

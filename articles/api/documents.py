@@ -9,6 +9,7 @@ docs/architecture.md, "The published read model").
 
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.utils import translation
 
 from articles.api.serializers import (
@@ -31,9 +32,12 @@ from clinic.api.documents import (
     render,
     serving_context,
 )
+from clinic.html import library_image_keys
 from clinic.i18n.fallback import localize
 from clinic.i18n.languages import language_codes
+from clinic.i18n.registry import localized
 from clinic.i18n.state import attach_states
+from clinic.images.models import Image
 from clinic.published.configuration import rendered_with
 from clinic.published.models import Document
 from clinic.published.store import Kind, affects, register_kind, watch_relation
@@ -50,7 +54,7 @@ def published_articles():
 
 def article_documents(ids: list[int] | None) -> Iterator[Document]:
     """The list and detail documents of the published articles among ``ids``, every language."""
-    articles = published_articles().prefetch_related("references")
+    articles = published_articles().select_related("lead_image").prefetch_related("references")
     if ids is not None:
         articles = articles.filter(pk__in=ids)
     articles = list(articles)
@@ -60,8 +64,14 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
         TOPIC_LIST.set(article, [])  # joined in at read time: not rendered here
     disclaimers = list(disclaimers_for_articles([article.pk for article in articles]))
     attach_reviews(articles)
-    attach_states([*articles, *loaded_reviewers(articles)])
-    contexts = {language: serving_context(language) for language in language_codes()}
+    images = Image.objects.by_keys(
+        {key for article in articles for key in body_image_keys(article)}
+    )
+    lead_images = [article.lead_image for article in articles if article.lead_image_id]
+    attach_states([*articles, *loaded_reviewers(articles), *images.values(), *lead_images])
+    contexts = {
+        language: {**serving_context(language), "images": images} for language in language_codes()
+    }
     detailed = {
         code: ArticleDetailSerializer(context=context) for code, context in contexts.items()
     }
@@ -91,6 +101,32 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
             )
 
 
+def body_image_keys(article: Article) -> set[str]:
+    """The keys of the library images in the article's body, in any language."""
+    return {
+        key
+        for language in language_codes()
+        for key in library_image_keys(getattr(article, localized("body", language)) or "")
+    }
+
+
+def articles_showing(image: Image) -> dict:
+    """The documents of the articles that show ``image`` (lead or in a body): to rebuild.
+
+    Bodies are searched for the image's address (a scan of the published articles' bodies):
+    images change far less often than articles are read, and no table has to be kept in
+    step with every body.
+    """
+    # The stored key: an instance made from a translation state's object id has a new one;
+    # a deleted image has only the instance's.
+    key = Image.objects.filter(pk=image.pk).values_list("key", flat=True).first() or image.key
+    shown_in_body = Q()
+    for language in language_codes():
+        shown_in_body |= Q(**{f"{localized('body', language)}__contains": f"/images/{key}/"})
+    articles = published_articles().filter(Q(lead_image_id=image.pk) | shown_in_body)
+    return {"article": set(articles.values_list("pk", flat=True))}
+
+
 def topic_documents(ids: list[int] | None) -> Iterator[Document]:
     """Every topic (an unpaginated list), with its slug in each language a reader may see."""
     topics = {topic.pk: topic for topic in Topic.objects.all()}
@@ -107,5 +143,6 @@ def register_documents() -> None:
     affects(Article, lambda article: {"article": {article.pk}})
     affects(Topic, lambda topic: {"topic": None})
     affects(Reference, lambda ref: {"article": {ref.article_id}})
+    affects(Image, articles_showing)
     watch_relation(Article.topics.through)
     watch_relation(Article.disclaimers.through)

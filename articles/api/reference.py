@@ -20,7 +20,7 @@ from articles.api.serializers import (
 )
 from articles.disclaimers import disclaimers_for, disclaimers_for_articles, shown_with
 from articles.models import Article, Topic
-from articles.querysets import load_topics
+from articles.querysets import lead_images, load_topics
 from clinic.api.pagination import PageNumberPagination
 from clinic.api.reference import TranslatedListView
 from clinic.api.views import ApiViewMixin
@@ -57,7 +57,9 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_states([*page, *load_topics(page)], serving=request.LANGUAGE_CODE)
+        attach_states(
+            [*page, *load_topics(page), *lead_images(page)], serving=request.LANGUAGE_CODE
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -71,7 +73,13 @@ class ArticleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         disclaimers = list(disclaimers_for_articles([article.pk for article in candidates]))
         attach_reviews(candidates, languages={request.LANGUAGE_CODE, source_language()})
         attach_states(
-            [*candidates, *topics, *disclaimers, *loaded_reviewers(candidates)],
+            [
+                *candidates,
+                *topics,
+                *disclaimers,
+                *loaded_reviewers(candidates),
+                *lead_images(candidates),
+            ],
             serving=request.LANGUAGE_CODE,
         )
         article = choose_by_slug(candidates, self.kwargs["slug"], request.LANGUAGE_CODE)
@@ -103,7 +111,13 @@ def article_detail_response(
         disclaimers = list(disclaimers_for(article))
         attach_reviews([article])
         attach_states(
-            [article, *load_topics([article]), *disclaimers, *loaded_reviewers([article])]
+            [
+                article,
+                *load_topics([article]),
+                *disclaimers,
+                *loaded_reviewers([article]),
+                *lead_images([article]),
+            ]
         )
     context = {**view.get_serializer_context(), "disclaimers": disclaimers, **context}
     return Response(ArticleDetailSerializer(article, context=context).data)

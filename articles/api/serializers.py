@@ -7,7 +7,9 @@ from rest_framework import serializers
 
 from articles.jsonld import article_json_ld
 from articles.models import Article, Reference
+from clinic.api.images import ImageSerializer, body_with_images
 from clinic.api.serializers import DisclaimerSerializer
+from clinic.html import library_image_keys
 from clinic.i18n.languages import language_codes, source_language
 from clinic.i18n.registry import localized
 from clinic.i18n.serializers import (
@@ -18,7 +20,8 @@ from clinic.i18n.serializers import (
     localized_for,
     translation_info,
 )
-from clinic.i18n.state import TRANSLATION_STATES, is_translation_published
+from clinic.i18n.state import TRANSLATION_STATES, attach_states, is_translation_published
+from clinic.images.models import Image
 from clinic.memo import Memo
 from clinic.published.pages import page_alternates, served_page
 from clinic.reviews.models import MedicalReview, Reviewer
@@ -129,6 +132,9 @@ class ArticleListSerializer(TranslatedObjectSerializer):
     title = TranslatedField()
     summary = TranslatedField()
     topics = TopicSerializer(many=True, source="topic_list")
+    image = ImageSerializer(
+        source="lead_image", allow_null=True, help_text="The lead image, or null."
+    )
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     available_languages = serializers.SerializerMethodField(
@@ -151,6 +157,7 @@ class ArticleListSerializer(TranslatedObjectSerializer):
             "title": text.values["title"],
             "summary": text.values["summary"],
             "topics": [topics.to_representation(topic) for topic in article.topic_list],
+            "image": self._lead_image(article),
             "published_at": _datetime(fields["published_at"], article.published_at),
             "updated_at": _datetime(fields["updated_at"], article.updated_at),
             "available_languages": self.get_available_languages(article),
@@ -158,6 +165,11 @@ class ArticleListSerializer(TranslatedObjectSerializer):
             "page_url": self.get_page_url(article),
             "page_alternates": self.get_page_alternates(article),
         }
+
+    def _lead_image(self, article: Article) -> dict | None:
+        if article.lead_image_id is None:
+            return None
+        return self.fields["image"].to_representation(article.lead_image)
 
     def _url(self, slug: str, language: str) -> str:
         """The absolute URL of the article version; reversed once per request, not per link."""
@@ -271,7 +283,12 @@ class MedicalReviewSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="ArticleDetail")
 class ArticleDetailSerializer(ArticleListSerializer):
-    body = TranslatedField(help_text="Sanitised HTML.")
+    body = serializers.SerializerMethodField(
+        help_text="Sanitised HTML; library images as <picture> elements in the language served."
+    )
+    body_images = serializers.SerializerMethodField(
+        help_text="The library images of the body, in order (alt text and fallback)."
+    )
     seo_title = TranslatedField()
     seo_description = TranslatedField()
     study = StudySerializer(source="*")
@@ -289,9 +306,11 @@ class ArticleDetailSerializer(ArticleListSerializer):
         fields = self.fields
         references = fields["study"].fields["references"].child
         review = self.get_medical_review(article)  # stated twice: in the detail and its JSON-LD
+        listing = super().to_representation(article)
         return {
-            **super().to_representation(article),
-            "body": text.values["body"],
+            **listing,
+            "body": self.get_body(article),
+            "body_images": self.get_body_images(article),
             "seo_title": text.values["seo_title"],
             "seo_description": text.values["seo_description"],
             "study": {
@@ -311,8 +330,38 @@ class ArticleDetailSerializer(ArticleListSerializer):
             },
             "medical_review": review,
             "disclaimers": self.get_disclaimers(article),
-            "json_ld": self._json_ld(article, review),
+            "json_ld": self._json_ld(article, review, listing["image"]),
         }
+
+    def get_body(self, article: Article) -> str:
+        body = localized_for(article, self.context).values["body"]
+        return body_with_images(body, self._body_images(article), self.context)
+
+    @extend_schema_field(ImageSerializer(many=True))
+    def get_body_images(self, article: Article) -> list[dict]:
+        serializer = ImageSerializer(context=self.context)
+        return [
+            serializer.to_representation(image) for image in self._body_images(article).values()
+        ]
+
+    def _body_images(self, article: Article) -> dict[str, Image]:
+        """Key → library image of each image in the body served, in order (unknown keys left
+        out).
+
+        From ``context["images"]``, where the caller may have loaded a batch's images at
+        once (the read model does); those missing there are loaded here, with their
+        translation states, and kept there.
+        """
+        keys = library_image_keys(localized_for(article, self.context).values["body"])
+        if not keys:
+            return {}
+        loaded = self.context.setdefault("images", {})
+        missing = [key for key in keys if key not in loaded]
+        if missing:
+            found = Image.objects.by_keys(missing)
+            attach_states(found.values())
+            loaded.update(found)
+        return {key: loaded[key] for key in keys if key in loaded}
 
     @extend_schema_field(MedicalReviewSerializer(allow_null=True))
     def get_medical_review(self, article: Article) -> dict | None:
@@ -328,9 +377,9 @@ class ArticleDetailSerializer(ArticleListSerializer):
 
     @extend_schema_field(serializers.DictField())
     def get_json_ld(self, article: Article) -> dict:
-        return self._json_ld(article, self.get_medical_review(article))
+        return self._json_ld(article, self.get_medical_review(article), self._lead_image(article))
 
-    def _json_ld(self, article: Article, review: dict | None) -> dict:
+    def _json_ld(self, article: Article, review: dict | None, image: dict | None) -> dict:
         text = localized_for(article, self.context)
         url = self.get_page_url(article) or self.get_url(article)
-        return article_json_ld(article, text, url=url, review=review)
+        return article_json_ld(article, text, url=url, review=review, image=image)

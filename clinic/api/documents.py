@@ -18,6 +18,7 @@ from clinic.api.serializers import ContactLineSerializer, DisclaimerSerializer
 from clinic.i18n.languages import language_codes
 from clinic.i18n.models import TranslationState
 from clinic.i18n.state import attach_states, field_statuses
+from clinic.images.models import Image
 from clinic.models import ContactLine, Disclaimer
 from clinic.published.models import Document
 from clinic.published.store import Kind, affected_by, affects, merge_marks, register_kind
@@ -118,21 +119,24 @@ def _disclaimer_documents(ids) -> Iterator[Document]:
     return list_documents("disclaimer", list(Disclaimer.objects.all()), DisclaimerSerializer)
 
 
-def _reviewer_documents(ids) -> Iterator[Document]:
-    """Reviewers are served inside articles; their rows count their translation (languages)."""
-    reviewers = Reviewer.objects.with_reviews()
-    if ids is not None:
-        reviewers = reviewers.filter(pk__in=ids)
-    reviewers = list(reviewers)
-    attach_states(reviewers)
-    for reviewer in reviewers:
+def counting_documents(kind: str, queryset, ids) -> Iterator[Document]:
+    """Rows of objects served inside others (reviewers, images): they only count their
+    translation, for the languages' completeness."""
+    objects = list(queryset if ids is None else queryset.filter(pk__in=ids))
+    attach_states(objects)
+    for obj in objects:
         for language in language_codes():
             yield Document(
-                kind="reviewer",
-                object_id=reviewer.pk,
-                language=language,
-                **completeness_counts(reviewer, language),
+                kind=kind, object_id=obj.pk, language=language, **completeness_counts(obj, language)
             )
+
+
+def _reviewer_documents(ids) -> Iterator[Document]:
+    return counting_documents("reviewer", Reviewer.objects.with_reviews(), ids)
+
+
+def _image_documents(ids) -> Iterator[Document]:
+    return counting_documents("image", Image.objects.all(), ids)
 
 
 def ids_of(queryset):
@@ -158,7 +162,9 @@ def register_documents() -> None:
     register_kind(
         Kind("reviewer", Reviewer, _reviewer_documents, ids_of(Reviewer.objects.with_reviews()))
     )
+    register_kind(Kind("image", Image, _image_documents, ids_of(Image.objects)))
     affects(ContactLine, lambda line: {"contact": None})
+    affects(Image, lambda image: {"image": {image.pk}})
     # Shown with articles too, but joined in when they are read: no article is rebuilt.
     affects(Disclaimer, lambda disclaimer: {"disclaimer": None})
     affects(Reviewer, _reviewer_affects)

@@ -57,7 +57,7 @@ class LanguageSerializer(serializers.Serializer):
     default = serializers.SerializerMethodField(help_text="Whether this is the source language.")
     fallback = serializers.SerializerMethodField(help_text="Languages tried, in order, per field.")
     completeness = serializers.SerializerMethodField(
-        help_text="Per content type: articles, topics, contacts, disclaimers, reviewers."
+        help_text="Per content type: articles, topics, contacts, disclaimers, images, reviewers."
     )
 
     def get_default(self, language: Language) -> bool:

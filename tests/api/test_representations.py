@@ -20,8 +20,15 @@ from articles.api.serializers import (
 )
 from articles.disclaimers import disclaimers_for
 from articles.models import Article
+from clinic.api.images import ImageSerializer
 from clinic.api.serializers import DisclaimerSerializer
-from tests.factories import ArticleFactory, ReferenceFactory, TopicFactory, translate
+from tests.factories import (
+    ArticleFactory,
+    ReferenceFactory,
+    TopicFactory,
+    make_image,
+    translate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +86,20 @@ def test_a_preview_and_an_article_without_dates_or_phase():
     data = _same(ArticleDetailSerializer, article, context)
     assert data["published_at"] is None
     assert data["title"] == "مسودة"
+
+
+def test_an_article_with_a_lead_image_and_body_images_in_each_language():
+    image = make_image(alt_text_en="A nerve cell", caption_en="Drawn by the project")
+    translate(image, "ar", alt_text="خلية عصبية")
+    decorative = make_image(alt_text_en="", decorative=True)
+    body = "".join(
+        f'<p>x</p><img src="/media/images/{item.key}/480w.jpg">' for item in (image, decorative)
+    )
+    article = ArticleFactory(lead_image=image, body_en=body)
+    for language in ("en", "ar", "uk"):
+        context = _context(language, disclaimers=[])
+        data = _same(ArticleDetailSerializer, article, context)
+        assert len(data["body_images"]) == 2
+        _same(ArticleListSerializer, article, context)
+        _same(ImageSerializer, image, context)
+        _same(ImageSerializer, decorative, context)

@@ -100,6 +100,7 @@ def test_languages_completeness_per_content_type(api, demo_content):
         "topics",
         "contacts",
         "disclaimers",
+        "images",
         "reviewers",
     }
 

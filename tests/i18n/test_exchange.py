@@ -62,7 +62,7 @@ def test_one_entry_per_translatable_field_of_every_object(demo_content, tmp_path
     po = export(tmp_path)
     contexts = [entry.msgctxt for entry in po]
     article = Article.objects.get()
-    assert len(contexts) == 7 + 3 + 3 + 1
+    assert len(contexts) == 7 + 3 + 3 + 1 + 3  # the demo image: alt text, caption, credit
     assert f"articles.article:{article.pk}:title" in contexts
     assert not any(context.endswith(":slug") for context in contexts)
     assert {context.split(":")[0] for context in contexts} == {
@@ -70,6 +70,7 @@ def test_one_entry_per_translatable_field_of_every_object(demo_content, tmp_path
         "articles.topic",
         "clinic.contactline",
         "clinic.disclaimer",
+        "images.image",
     }
 
 
@@ -192,7 +193,7 @@ def test_round_trip_without_edits_changes_nothing(demo_content, tmp_path):
     export(tmp_path)
     before = snapshot()
     output = import_(tmp_path / "ar.po")
-    assert "0 updated, 14 unchanged" in output
+    assert "0 updated, 17 unchanged" in output
     assert snapshot() == before
 
 
@@ -205,7 +206,7 @@ def test_long_texts_with_quotes_backslashes_tabs_and_newlines_round_trip(demo_co
     entry = article_entry(export(tmp_path), "summary")
     assert (entry.msgid, entry.msgstr) == (article.summary_en, summary)
     before = snapshot()
-    assert "0 updated, 14 unchanged" in import_(tmp_path / "ar.po")
+    assert "0 updated, 17 unchanged" in import_(tmp_path / "ar.po")
     assert snapshot() == before
 
 
@@ -502,7 +503,7 @@ def test_unchanged_entries_are_not_listed(demo_content, tmp_path):
     path, _contexts = _new_updated_and_stale(tmp_path)
     import_(path)
     again = import_(path)
-    assert "0 updated, 15 unchanged" in again
+    assert "0 updated, 18 unchanged" in again
     assert _listed(again, "applied") == []
     assert translations_import(path=path).updated == []
 

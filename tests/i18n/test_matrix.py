@@ -68,7 +68,7 @@ def test_page_shows_every_content_type_with_a_column_per_target_language(
 ):
     response = admin_client.get(MATRIX_URL)
     assert response.status_code == 200
-    assert row_types(response) == {"articles", "topics", "contacts", "disclaimers"}
+    assert row_types(response) == {"articles", "topics", "contacts", "disclaimers", "images"}
     assert [code for code, _name in response.context["languages"]] == target_languages()
     html = response.content.decode()
     assert re.search(r'<th scope="col" class="column-language-ar">.*Arabic', html)
@@ -139,7 +139,7 @@ def test_unknown_filter_values_filter_nothing(admin_client, demo_content):
         MATRIX_URL, {"content_type": "patients", "state": "lost", "language": "fr"}
     )
     assert response.status_code == 200
-    assert row_types(response) == {"articles", "topics", "contacts", "disclaimers"}
+    assert row_types(response) == {"articles", "topics", "contacts", "disclaimers", "images"}
 
 
 @pytest.mark.parametrize("language", ["ar", "uk", None])
@@ -199,8 +199,8 @@ def test_queries_for_a_page_do_not_grow_with_its_rows(
         for article in ArticleFactory.create_batch(count):
             translate(article, "ar", title="تقرير")
     params = {"state": state} if state else {}
-    # Session and user, a count and a slice per content type (5), the states of the page.
-    with django_assert_max_num_queries(13):
+    # Session and user, a count and a slice per content type (6), the states of the page.
+    with django_assert_max_num_queries(15):
         response = admin_client.get(MATRIX_URL, params)
     assert len(response.context["rows"]) >= count
 

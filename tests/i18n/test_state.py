@@ -35,6 +35,7 @@ def test_every_content_model_is_registered():
         "articles.Topic",
         "clinic.ContactLine",
         "clinic.Disclaimer",
+        "images.Image",
         "reviews.Reviewer",
     }
 
