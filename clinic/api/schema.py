@@ -150,4 +150,9 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                         },
                     },
                 )
+            # The server itself (gunicorn) refuses a request line longer than 4,094 bytes
+            # before the app sees it: a plain-text or HTML page, not the JSON error.
+            operation["responses"].setdefault(
+                "414", {"description": "The URL is too long (more than about 4 KB)."}
+            )
     return result
