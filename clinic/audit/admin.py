@@ -61,9 +61,10 @@ class UserAdmin(DjangoUserAdmin):
     """Django's user admin, with whether each user has two-factor sign-in, and two actions
     for superusers: "sign out everywhere" and "reset two-factor sign-in"."""
 
-    actions = ["sign_out_everywhere", "reset_two_factor"]
-    list_display = [*DjangoUserAdmin.list_display, "two_factor"]
+    #: Both of this admin's own actions are for superusers only.
     SUPERUSER_ACTIONS = ("sign_out_everywhere", "reset_two_factor")
+    actions = list(SUPERUSER_ACTIONS)
+    list_display = [*DjangoUserAdmin.list_display, "two_factor"]
 
     def get_queryset(self, request):
         authenticators = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)

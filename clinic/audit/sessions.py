@@ -78,6 +78,17 @@ def sessions_end(*, user, keep: HttpRequest | None = None) -> int:
     return len(keys)
 
 
+def is_own_request(request: HttpRequest | None, user) -> bool:
+    """Whether ``request`` is ``user``'s own, signed in with a session (they act on themselves)."""
+    return (
+        request is not None
+        and getattr(request, "user", None) is not None
+        and request.user.is_authenticated
+        and request.user.pk == user.pk
+        and hasattr(request, "session")
+    )
+
+
 def sessions_after_privilege_change(*, user) -> None:
     """A user's groups, permissions or status changed: a fresh session key, their others ended.
 
@@ -86,14 +97,7 @@ def sessions_after_privilege_change(*, user) -> None:
     of theirs ends. If someone else changed it, all of their sessions end.
     """
     request = current_request()
-    own = (
-        request is not None
-        and getattr(request, "user", None) is not None
-        and request.user.is_authenticated
-        and request.user.pk == user.pk
-        and hasattr(request, "session")
-    )
-    if own:
+    if is_own_request(request, user):
         session_rotate(request)
         sessions_end(user=user, keep=request)
     else:

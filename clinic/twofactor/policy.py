@@ -2,9 +2,10 @@
 
 "privileged" (the default): superusers, and staff with any permission of
 :data:`PRIVILEGED_PERMISSIONS`: whoever can publish, record medical reviews, manage users
-and groups, or change contact lines and disclaimers (in the staff groups: Publishers and
-Medical reviewers). "all": every staff user. Whoever has set up a second factor gives it
-always, whatever the setting.
+and groups, or change contact lines and disclaimers (in the staff groups: Publishers,
+Medical reviewers and the Translators, who change the text of contact lines and
+disclaimers). "all": every staff user. Whoever has set up a second factor gives it always,
+whatever the setting.
 """
 
 from django.conf import settings
@@ -23,7 +24,7 @@ PRIVILEGED_PERMISSIONS = (
     "auth.add_group",
     "auth.change_group",
     "auth.delete_group",
-    # Contact lines and disclaimers (published as they are saved).
+    # Contact lines and disclaimers (translators change their text in their language).
     "clinic.add_contactline",
     "clinic.change_contactline",
     "clinic.delete_contactline",

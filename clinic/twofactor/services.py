@@ -21,7 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.audit.services import Event, record
-from clinic.audit.sessions import session_rotate, sessions_end
+from clinic.audit.sessions import is_own_request, session_rotate, sessions_end
 from clinic.twofactor.policy import requires_two_factor
 
 #: How many recovery codes a user gets (each works once).
@@ -115,10 +115,10 @@ def confirm_enrolment(request: HttpRequest, device: TOTPDevice, code: str) -> Ou
     the enrolment is recorded.
     """
     user = request.user
+    token = normalise(code)
     wait = _wait_seconds([device])
     if wait or not (
-        TOTP_CODE.match(normalise(code))
-        and django_otp.verify_token(user, device.persistent_id, normalise(code))
+        TOTP_CODE.match(token) and django_otp.verify_token(user, device.persistent_id, token)
     ):
         return _refused(request, wait, {"step": "enrolment"})
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -153,12 +153,9 @@ def verify(request: HttpRequest, code: str) -> Outcome:
     if wait:
         return _refused(request, wait, {"kind": kind})
     with transaction.atomic():
-        for device in devices:
-            verified = django_otp.verify_token(user, device.persistent_id, token)
-            if verified is not None:
-                break
-        else:
-            verified = None
+        # The first device that takes the code (each tried in turn, up to it).
+        tried = (django_otp.verify_token(user, device.persistent_id, token) for device in devices)
+        verified = next(filter(None, tried), None)
         if verified is None:
             return _refused(request, 0, {"kind": kind})
         _verified(request, verified)
@@ -231,13 +228,7 @@ def reset(user, *, request: HttpRequest | None = None, reason: str = "") -> int:
     removed += StaticDevice.objects.filter(user=user).count()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    own = (
-        request is not None
-        and getattr(request, "user", None) is not None
-        and request.user.is_authenticated
-        and request.user.pk == user.pk
-    )
-    ended = sessions_end(user=user, keep=request if own else None)
+    ended = sessions_end(user=user, keep=request if is_own_request(request, user) else None)
     changes = {"sessions_ended": ended}
     if reason:
         changes["reason"] = reason
