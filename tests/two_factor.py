@@ -31,12 +31,14 @@ def unused_code(
     secret: str, last_step: int, *, drift: int = 0, tolerance: int = 1, step: int = 30
 ) -> tuple[str, int]:
     """A code of the authenticator with base32 ``secret`` that its device accepts now, and its
-    time step: the current one, or, if that was used already (``last_step``), one of the later
-    steps the tolerance allows (waiting for the next step if none is left)."""
+    time step: the current one, or, if that was used already (``last_step``), a later step the
+    tolerance allows (waiting for the next step if none is left)."""
     app = totp(secret)
     while True:
         now = int(time.time()) // step + drift
-        allowed = range(now - tolerance, now + tolerance + 1)
+        # Never an earlier step than now: the device checks a moment later, maybe in the next
+        # step, and an earlier step's code may have left its tolerance by then.
+        allowed = range(now, now + tolerance + 1)
         unused = [t for t in allowed if t > last_step]
         if unused:
             return app.at(min(unused) * step), min(unused)
