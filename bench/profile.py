@@ -6,7 +6,8 @@
     .venv/bin/python -m bench.profile detail --time   # no profiler: CPU ms per request
 
 Uses the same database and URLs as bench.run (bench.probe picks them), the
-Django test client and ``API_RESPONSE_CACHE_SECONDS=0``. Prints the call tree of
+Django test client and ``API_RESPONSE_CACHE_SECONDS=0`` (``--cached``: 300, so the
+requests measured are hits). Prints the call tree of
 ``--repeat`` warm requests, and the mean time per request.
 """
 
@@ -27,12 +28,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--time", action="store_true", help="no profiler: CPU time per request (best of 5 runs)"
     )
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="with the server-side response cache on (the requests measured are hits)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     os.environ.setdefault("API_THROTTLE_RATE", "100000000/second")
-    os.environ["API_RESPONSE_CACHE_SECONDS"] = "0"
+    os.environ["API_RESPONSE_CACHE_SECONDS"] = "300" if args.cached else "0"
     os.environ.pop("DEBUG", None)
     import django
 

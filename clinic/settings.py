@@ -156,14 +156,17 @@ MIDDLEWARE = [
 # The API (anonymous, read-only JSON and its docs): the same security headers, CORS, the
 # request language, gzip (public responses), Host validation and Content-Length, ETag/304;
 # no sessions, CSRF, authentication, messages or static files, so no cookie is ever read or set.
+# The response cache answers a kept response before everything after it (a hit skips that
+# middleware and DRF); what runs before it depends on request headers its key leaves out.
 API_MIDDLEWARE = [
+    "clinic.api.middleware.PublicGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "clinic.api.response_cache.ResponseCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic.security.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "clinic.api.middleware.ApiLanguageMiddleware",
-    "clinic.api.middleware.PublicGZipMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

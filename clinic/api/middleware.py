@@ -96,13 +96,10 @@ class ApiLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        accept = request.headers.get("Accept-Language", "")
-        query = request.GET.get("lang")
         try:
-            if query == "":  # sent empty: refused, as every API parameter but q (docs/api.md)
-                raise UnsupportedLanguage(query)
-            language = negotiate_language(query, accept)
+            language = request_language(request)
         except UnsupportedLanguage as exc:
+            accept = request.headers.get("Accept-Language", "")
             language = language_from_accept_header(accept) or source_language()
             with translation.override(language):
                 body = unsupported_language_body(exc.value)
@@ -114,6 +111,18 @@ class ApiLanguageMiddleware:
         response["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language"])
         return response
+
+
+def request_language(request) -> str:
+    """The language of an API request: ``?lang=``, then ``Accept-Language``, then the source.
+
+    Raises :class:`UnsupportedLanguage` for an unsupported ``?lang=``, or one sent empty
+    (refused, as every API parameter but ``q``: docs/api.md).
+    """
+    query = request.GET.get("lang")
+    if query == "":
+        raise UnsupportedLanguage(query)
+    return negotiate_language(query, request.headers.get("Accept-Language", ""))
 
 
 class PublicGZipMiddleware(GZipMiddleware):

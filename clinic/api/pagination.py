@@ -59,7 +59,7 @@ class Totals:
         entry = current_entry(self.key)
         if entry is not None:
             return entry["figures"]
-        seq = clock.seq
+        seq = clock.now()
         figures = self.compute()
         keep(
             self.key,
@@ -87,7 +87,8 @@ def totals_key(request) -> str | None:
     """The totals' key: the list's path, filters and language (not the page)."""
     if settings.API_COUNT_CACHE_SECONDS <= 0:
         return None
-    return request_key("api-count", request, frozenset({"page", "page_size", "ordering"}))
+    ignored = frozenset({"page", "page_size", "ordering"})
+    return request_key("api-count", request, request.LANGUAGE_CODE, ignored)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

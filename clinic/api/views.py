@@ -28,21 +28,15 @@ from clinic.published.freshness import clock
 logger = logging.getLogger(__name__)
 
 
-class _CachedResponse(Exception):
-    def __init__(self, response) -> None:
-        super().__init__()
-        self.response = response
-
-
 class ApiViewMixin:
     """Read-only JSON for anonymous clients, in the request language, HTTP-cacheable.
 
     Successful reads get ``Cache-Control: public, max-age=…`` and
     ``Last-Modified`` (``self.last_modified``, set while answering); Django's
     ConditionalGetMiddleware adds the ``ETag`` and answers matching conditional
-    requests with 304. Public GETs are kept in the server-side cache
-    (clinic.api.response_cache) with ``self.cache_tags``, the tags of what the
-    response shows, after throttling has counted the request.
+    requests with 304. Public GETs are kept in the server-side cache with
+    ``self.cache_tags``, the tags of what the response shows, and answered from
+    it before the view runs (:mod:`clinic.api.response_cache`).
     """
 
     http_method_names = ["get", "head", "options"]
@@ -51,7 +45,6 @@ class ApiViewMixin:
     #: What the response shows (clinic.published.store.tags_of_change); set while answering.
     cache_tags: tuple[str, ...] = ()
     last_modified: datetime | None = None
-    _cache_key: str | None = None
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "language": self.request.LANGUAGE_CODE}
@@ -59,42 +52,32 @@ class ApiViewMixin:
     def get_last_modified(self) -> datetime | None:
         return self.last_modified
 
-    def _cacheable(self, request) -> bool:
-        return self.public_cache and request.method == "GET" and response_cache.enabled()
-
     def initial(self, request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)  # throttling counts cached requests too
-        if self._cacheable(request):
+        super().initial(request, *args, **kwargs)
+        #: The last change known before answering (None: not kept, e.g. nothing can be checked).
+        self._seq = None
+        if self.public_cache and request.method == "GET" and response_cache.enabled():
             try:
-                self._cache_key, self._cache_seq, cached = response_cache.lookup(request)
+                self._seq = clock.now()
             except Exception as exc:
                 if not database_unavailable(exc):
                     raise
-                # Nothing can be checked: answer uncached; a view that needs the
-                # database raises too, and answers stale or 503 (handle_exception).
-                return
-            if cached is not None:
-                raise _CachedResponse(cached)
+                # Answered uncached; a view that needs the database raises too (503).
 
     def handle_exception(self, exc):
-        if isinstance(exc, _CachedResponse):
-            return exc.response
         if database_unavailable(exc):
             return self._database_unavailable(exc)
         return super().handle_exception(exc)
 
     def _database_unavailable(self, exc):
-        """The kept response, marked stale, or 503 with ``Retry-After``; never 500."""
+        """503 with ``Retry-After``, never 500; the response cache serves what it kept, marked
+        stale, in its place."""
         logger.warning("The database is unavailable (%s): %s", exc, self.request.path)
-        if self._cacheable(self.request):
-            stale = response_cache.stale(self.request)
-            if stale is not None:
-                return stale
-        return super().handle_exception(DatabaseUnavailable())
+        response = super().handle_exception(DatabaseUnavailable())
+        response.database_unavailable = True
+        return response
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.get("X-Cache") in ("hit", "stale"):
-            return response
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code >= 500:
             patch_cache_control(response, no_store=True)
@@ -110,10 +93,12 @@ class ApiViewMixin:
             last_modified = self.get_last_modified()
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified.timestamp())
-        if self._cacheable(request) and response.status_code == 200 and self._cache_key:
-            response_cache.store(
-                self._cache_key, response, seq=self._cache_seq, tags=self.cache_tags
-            )
+            if getattr(self, "_seq", None) is not None:
+                response.keepable = response_cache.Keepable(
+                    seq=self._seq,
+                    tags=tuple(self.cache_tags),
+                    throttle_classes=tuple(self.throttle_classes),
+                )
         return response
 
 

@@ -215,3 +215,105 @@ def test_two_processes_sharing_redis_see_each_others_changes(api, settings):
 def _database_url() -> str:
     params = connection.settings_dict
     return f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
+
+
+# Answered up front: a hit skips the rest of the API's middleware and DRF, and is still
+# the response the whole stack gives that request.
+
+RECORDER = "tests.api.test_lean_stack.Recorder"
+
+
+def test_a_hit_is_answered_before_the_rest_of_the_middleware_and_the_view(
+    api, demo_content, response_cache, settings
+):
+    from tests.api.test_lean_stack import calls
+
+    settings.API_MIDDLEWARE = [*settings.API_MIDDLEWARE, RECORDER]
+    calls.clear()
+    miss = api.get_json(LIST, lang="ar", headers={"X-Forwarded-Proto": "https"})
+    assert calls == [("call", LIST), ("view", LIST)]
+    calls.clear()
+    hit = api.get_json(LIST, lang="ar", headers={"X-Forwarded-Proto": "https"})
+    assert calls == []
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    assert hit.content == miss.content
+    # Every header the middleware and the view gave the miss: security, CSP, language, …
+    for name in (
+        "Content-Type",
+        "Content-Language",
+        "Content-Security-Policy",
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Cache-Control",
+        "Last-Modified",
+        "ETag",
+        "Vary",
+    ):
+        assert miss.has_header(name), name
+        assert hit[name] == miss[name], name
+    assert int(hit["Content-Length"]) == len(hit.content)
+
+
+def test_a_hit_answers_a_matching_if_none_match_with_304(api, demo_content, response_cache):
+    etag = api.get_json(LIST, lang="uk")["ETag"]
+    revalidated = api.get_json(LIST, lang="uk", headers={"If-None-Match": etag})
+    assert revalidated.status_code == 304
+    assert revalidated.content == b""
+
+
+def test_a_response_is_kept_for_its_own_host(api, demo_content, response_cache, settings):
+    """Absolute URLs name the host asked: another allowed host gets its own."""
+    settings.ALLOWED_HOSTS = ["api.clinic.example", "api.other.example"]
+    first = api.get_json(LIST, lang="en", headers={"Host": "api.clinic.example"})
+    other = api.get_json(LIST, lang="en", headers={"Host": "api.other.example"})
+    assert (first["X-Cache"], other["X-Cache"]) == ("miss", "miss")
+    assert b"//api.clinic.example/" in first.content
+    assert b"//api.other.example/" in other.content
+    assert b"//api.clinic.example/" not in other.content
+    refused = api.get_json(LIST, lang="en", headers={"Host": "evil.example"})
+    assert refused.status_code == 400
+
+
+def test_indented_json_is_kept_apart_from_plain(api, demo_content, response_cache):
+    indented = {"Accept": "application/json; indent=2"}
+    assert b"\n  " in api.get_json(LIST, headers=indented).content
+    plain = api.get_json(LIST)
+    assert plain["X-Cache"] == "miss"
+    assert b"\n  " not in plain.content
+    assert b"\n  " in api.get_json(LIST, headers=indented).content
+
+
+def test_a_hit_carries_the_cors_headers_of_its_own_origin(
+    api, demo_content, response_cache, settings
+):
+    settings.CORS_ALLOWED_ORIGINS = ["https://news.clinic.example"]
+    allowed = {"Origin": "https://news.clinic.example"}
+    for _ in range(2):
+        response = api.get_json(LIST, headers=allowed)
+        assert response["Access-Control-Allow-Origin"] == "https://news.clinic.example"
+    assert response["X-Cache"] == "hit"
+    for _ in range(2):
+        response = api.get_json(LIST, headers={"Origin": "https://evil.example"})
+        assert not response.has_header("Access-Control-Allow-Origin")
+    assert response["X-Cache"] == "hit"
+
+
+def test_a_hit_counts_against_the_throttle(api, demo_content, response_cache, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    assert api.get_json(LIST)["X-Cache"] == "miss"
+    assert api.get_json(LIST)["X-Cache"] == "hit"
+    refused = api.get_json(LIST)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "throttled"
+    assert refused.has_header("Retry-After")
+
+
+def test_an_empty_lang_is_refused_even_when_the_default_is_kept(api, demo_content, response_cache):
+    api.get_json(LIST)
+    assert api.get_json(LIST)["X-Cache"] == "hit"
+    refused = api.get_json(f"{LIST}?lang=")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "unsupported_language"
