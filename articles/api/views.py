@@ -103,16 +103,15 @@ class ArticleViewSet(reference.ArticleViewSet):
         if row is None:
             raise Http404
         document, topic_ids, disclaimer_ids, changed_at, public_from = row
-        body = published.joined(document, topic_ids, disclaimer_ids, language)
+        shared = published.shared(language)
+        body = shared.joined(document, topic_ids, disclaimer_ids)
         self.cache_tags = (
             f"article:{owner}:{language}",
             slug_tag("article", slug),
             f"disclaimer:{language}",
             *published.topic_tags(topic_ids, language),
         )
-        self.last_modified = published.last_modified(
-            changed_at, public_from, published.shared(language).changed_at
-        )
+        self.last_modified = published.last_modified(changed_at, public_from, shared.changed_at)
         return published.json_response(body, request)
 
     def list(self, request, *args, **kwargs):
@@ -187,13 +186,10 @@ class ArticleViewSet(reference.ArticleViewSet):
         return self._page(self.request, language, page, tags, totals)
 
     def _page(self, request, language: str, page, tags: "list[str]", totals: Totals):
-        body = self.paginator.page_body(
-            [
-                published.joined(document, topic_ids, None, language)
-                for _pk, document, topic_ids in page
-            ]
-        )
         topics = published.shared(language)
+        body = self.paginator.page_body(
+            [topics.joined(document, topic_ids) for _pk, document, topic_ids in page]
+        )
         self.cache_tags = (
             *tags,
             *(f"article:{pk}:{language}" for pk, _document, _topics in page),

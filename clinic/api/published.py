@@ -5,8 +5,8 @@ reads is the time (:func:`live`: a scheduled article is visible from its
 ``public_from``), the request's host in absolute URLs
 (:func:`clinic.api.documents.for_request`) and putting documents together:
 the topics and disclaimers of an article are joined in from their own
-documents (:func:`joined`), kept per process and language and reloaded when
-one of them changes (:class:`Shared`).
+documents (:meth:`Shared.joined`), kept per process and language and reloaded
+when one of them changes (:class:`Shared`).
 """
 
 import json
@@ -29,6 +29,9 @@ from clinic.published.models import Document
 from clinic.published.store import kind_of
 
 CONTENT_TYPE = "application/json"
+#: The placeholders in an article's stored documents where its topics and disclaimers go.
+_TOPICS = f'"topics":"{TOPICS}"'.encode()
+_DISCLAIMERS = f'"disclaimers":"{DISCLAIMERS}"'.encode()
 
 
 def live(now: datetime | None = None) -> Q:
@@ -179,6 +182,18 @@ class Shared:
         self.changed_at = max(changed, default=None)
         self.seq, self.generation = seq, clock.generation
 
+    def joined(self, document: str, topic_ids: str, disclaimer_ids: str | None = None) -> bytes:
+        """An article's stored document with its topics (and disclaimers, for a detail) in place."""
+        topics = b",".join(self.topics[pk] for pk in parse_ids(topic_ids) if pk in self.topics)
+        body = document.encode().replace(_TOPICS, b'"topics":[' + topics + b"]", 1)
+        if disclaimer_ids is None:
+            return body
+        by_pk = {pk: document for pk, _every, document in self.disclaimers}
+        every = ((pk, every) for pk, every, _document in self.disclaimers)
+        chosen = disclaimers_shown(every, set(parse_ids(disclaimer_ids)))
+        listed = b",".join(by_pk[pk] for pk in chosen)
+        return body.replace(_DISCLAIMERS, b'"disclaimers":[' + listed + b"]", 1)
+
 
 _shared: dict[str, Shared] = {}
 _shared_lock = threading.Lock()
@@ -191,27 +206,6 @@ def shared(language: str) -> Shared:
     return found.current()
 
 
-def joined(document: str, topic_ids: str, disclaimer_ids: str | None, language: str) -> bytes:
-    """An article's stored document with its topics (and disclaimers, for a detail) in place."""
-    parts = shared(language)
-    body = document.encode()
-    topics = b",".join(parts.topics[pk] for pk in parse_ids(topic_ids) if pk in parts.topics)
-    body = body.replace(_placeholder("topics", TOPICS), b'"topics":[' + topics + b"]", 1)
-    if disclaimer_ids is not None:
-        by_pk = {pk: document for pk, _every, document in parts.disclaimers}
-        every = ((pk, every) for pk, every, _document in parts.disclaimers)
-        chosen = disclaimers_shown(every, set(parse_ids(disclaimer_ids)))
-        listed = b",".join(by_pk[pk] for pk in chosen)
-        body = body.replace(
-            _placeholder("disclaimers", DISCLAIMERS), b'"disclaimers":[' + listed + b"]", 1
-        )
-    return body
-
-
 def topic_tags(topic_ids: str, language: str) -> list[str]:
     """The tags of the topics joined into an article (a cached response depends on them)."""
     return [f"topic:{pk}:{language}" for pk in parse_ids(topic_ids)]
-
-
-def _placeholder(key: str, value: str) -> bytes:
-    return f'"{key}":"{value}"'.encode()
