@@ -11,12 +11,11 @@ from django.core import signing
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
 from articles.api import reference
-from articles.api.filters import published_range
+from articles.api.filters import cleaned_filters, published_range
 from articles.api.reference import article_detail_response
 from articles.api.serializers import (
     ArticleDetailSerializer,
@@ -115,16 +114,14 @@ class ArticleViewSet(reference.ArticleViewSet):
         return published.json_response(body, request)
 
     def list(self, request, *args, **kwargs):
-        filters = self.filterset_class(
-            request.query_params, queryset=self.get_queryset(), request=request
-        )
-        if not filters.is_valid():
-            raise translate_validation(filters.errors)
-        language = request.LANGUAGE_CODE
-        cleaned = filters.form.cleaned_data
+        """A page of the visible articles the filters keep, with the total and
+        ``Last-Modified`` counted once until the list changes; no FilterSet and no
+        model queryset unless a search needs them."""
+        language, data = request.LANGUAGE_CODE, request.query_params
+        cleaned = cleaned_filters(data)
         if (cleaned.get("q") or "").strip():
-            return self._searched(filters, language)
-        condition, tags = self._condition(filters, language)
+            return self._searched(language)
+        condition, tags = self._condition(cleaned, data)
         ordering = cleaned.get("ordering") or "-published_at"
         if ordering.lstrip("-") != "published_at":
             tags.append(f"article:{language}")  # any edit may move an article in this order
@@ -135,11 +132,10 @@ class ArticleViewSet(reference.ArticleViewSet):
         )
         return self._page(request, language, page, tags, totals)
 
-    def _condition(self, filters, language: str) -> tuple[Q, "list[str]"]:
+    def _condition(self, cleaned: dict, data) -> tuple[Q, "list[str]"]:
         """The visible articles the filters (but ``q`` and ``ordering``) keep; their tags."""
-        cleaned = filters.form.cleaned_data
         condition, tags = published.live(), ["article:set"]
-        for lookup, moment in published_range(filters).items():
+        for lookup, moment in published_range(cleaned, data).items():
             condition &= Q(**{f"public_from__{lookup}": moment})
         if cleaned.get("topic"):
             topic = cleaned["topic"]
@@ -164,8 +160,11 @@ class ArticleViewSet(reference.ArticleViewSet):
 
         return Totals(compute, key=totals_key(request), tags=(*tags, f"article:{language}"))
 
-    def _searched(self, filters, language: str):
+    def _searched(self, language: str):
         """A search: the matching ids by the search rules (articles.querysets), then documents."""
+        filters = self.filterset_class(
+            self.request.query_params, queryset=self.get_queryset(), request=self.request
+        )
         matching = filters.qs
         tags = ["article:set", f"article:{language}"]
         totals = Totals(
