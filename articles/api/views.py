@@ -4,11 +4,7 @@ The model-based views in :mod:`articles.api.reference` render the same
 responses from the models; previews are rendered there (drafts are never stored).
 """
 
-from functools import reduce
-from operator import or_
-
 from django.core import signing
-from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -26,7 +22,7 @@ from articles.services import article_from_preview_token
 from clinic.api import published
 from clinic.api.errors import ApiError
 from clinic.api.examples import ARTICLE_LIST_AR
-from clinic.api.pagination import Totals, totals_key
+from clinic.api.pagination import Rows, Totals, totals_key
 from clinic.api.views import ApiViewMixin, PublishedListView
 from clinic.i18n.fallback import slug_owner
 from clinic.published.models import Document
@@ -43,15 +39,9 @@ ORDERINGS = {
 }
 
 
-def _figures(language: str, counted: Q | None = None) -> dict:
+def _figures(language: str, counted: published.Condition | None = None) -> dict:
     """When the articles in ``language`` last changed or went live (and how many ``counted``)."""
-    aggregates = {
-        "changed": Max("changed_at"),
-        "live": Max("public_from", filter=published.live()),
-    }
-    if counted is not None:
-        aggregates["count"] = Count("pk", filter=counted)
-    return articles_in(language).aggregate(**aggregates)
+    return published.list_figures("article", language, counted)
 
 
 def _last_modified(figures: dict):
@@ -114,9 +104,9 @@ class ArticleViewSet(reference.ArticleViewSet):
         return published.json_response(body, request)
 
     def list(self, request, *args, **kwargs):
-        """A page of the visible articles the filters keep, with the total and
-        ``Last-Modified`` counted once until the list changes; no FilterSet and no
-        model queryset unless a search needs them."""
+        """A page of the visible articles the filters keep: one written-out query (and one
+        for a topic's ids), with the total and ``Last-Modified`` counted once until the list
+        changes; no FilterSet and no model queryset unless a search needs them."""
         language, data = request.LANGUAGE_CODE, request.query_params
         cleaned = cleaned_filters(data)
         if (cleaned.get("q") or "").strip():
@@ -125,33 +115,31 @@ class ArticleViewSet(reference.ArticleViewSet):
         ordering = cleaned.get("ordering") or "-published_at"
         if ordering.lstrip("-") != "published_at":
             tags.append(f"article:{language}")  # any edit may move an article in this order
-        rows = articles_in(language).filter(condition).order_by(*ORDERINGS[ordering])
         totals = self._totals(request, language, condition, tags)
-        page = self.paginator.paginate_queryset(
-            rows.values_list("object_id", "list_json", "topic_ids"), request, self, totals=totals
-        )
+
+        def read(offset: int, limit: int) -> list:
+            return published.list_page(
+                "article", language, condition, ORDERINGS[ordering], offset, limit
+            )
+
+        page = self.paginator.paginate_queryset(Rows(read), request, self, totals=totals)
         return self._page(request, language, page, tags, totals)
 
-    def _condition(self, cleaned: dict, data) -> tuple[Q, "list[str]"]:
+    def _condition(self, cleaned: dict, data) -> tuple[published.Condition, "list[str]"]:
         """The visible articles the filters (but ``q`` and ``ordering``) keep; their tags."""
-        condition, tags = published.live(), ["article:set"]
+        condition, tags = published.live_condition(), ["article:set"]
         for lookup, moment in published_range(cleaned, data).items():
-            condition &= Q(**{f"public_from__{lookup}": moment})
+            condition &= published.moment_condition("public_from", lookup, moment)
         if cleaned.get("topic"):
             topic = cleaned["topic"]
-            topics = Document.objects.filter(kind="topic", visible=True, slug=topic)
-            condition &= reduce(
-                or_,
-                (
-                    Q(topic_ids__contains=f"|{pk}|")
-                    for pk in set(topics.values_list("object_id", flat=True))
-                ),
-                Q(pk__in=[]),
-            )
+            ids = {pk for pk, _language in published.slug_matches("topic", topic)}
+            condition &= published.ids_condition("topic_ids", sorted(ids))
             tags.append(slug_tag("topic", topic))
         return condition, tags
 
-    def _totals(self, request, language: str, counted: Q, tags: "list[str]") -> Totals:
+    def _totals(
+        self, request, language: str, counted: published.Condition, tags: "list[str]"
+    ) -> Totals:
         """How many articles the list has (those ``counted``), when they last changed."""
 
         def compute():

@@ -7,10 +7,17 @@ reads is the time (:func:`live`: a scheduled article is visible from its
 the topics and disclaimers of an article are joined in from their own
 documents (:meth:`Shared.joined`), kept per process and language and reloaded
 when one of them changes (:class:`Shared`).
+
+The queries of details and list pages are written out (:data:`SLUG_SQL`,
+:data:`DETAIL_SQL`, :func:`list_page`, :func:`list_figures`): they are plain
+lookups on stored values, and building them with the ORM took most of an
+uncached read's time. :data:`LIVE_SQL` says what :func:`live` says, in SQL.
 """
 
 import json
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -40,7 +47,7 @@ def live(now: datetime | None = None) -> Q:
     return Q(visible=True) & (Q(public_from__isnull=True) | Q(public_from__lte=now))
 
 
-#: :func:`live` for the prepared queries of details (parameters: true, now).
+#: :func:`live` for the written-out queries (parameters: true, now).
 LIVE_SQL = "visible = %s AND (public_from IS NULL OR public_from <= %s)"
 TABLE = Document._meta.db_table
 SLUG_SQL = f"SELECT object_id, language FROM {TABLE} WHERE kind = %s AND slug = %s AND {LIVE_SQL}"
@@ -51,14 +58,9 @@ DETAIL_SQL = (
 
 
 def slug_matches(kind: str, slug: str) -> list[tuple[int, str]]:
-    """(object id, language) of each visible version whose slug is ``slug``.
-
-    A detail's two queries are written out: building them with the ORM took most
-    of an uncached detail's time (they are plain lookups on stored values).
-    """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    """(object id, language) of each visible version whose slug is ``slug``."""
     with connection.cursor() as cursor:
-        cursor.execute(SLUG_SQL, [kind, slug, True, now])
+        cursor.execute(SLUG_SQL, [kind, slug, True, _sql_moment(timezone.now())])
         return cursor.fetchall()
 
 
@@ -72,6 +74,103 @@ def detail_row(kind: str, object_id: int, language: str) -> tuple | None:
         return None
     document, topic_ids, disclaimer_ids, changed_at, public_from = row
     return document, topic_ids, disclaimer_ids, _moment(changed_at), _moment(public_from)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition on documents, written out: SQL on the documents' columns, and its parameters."""
+
+    sql: str
+    params: tuple = ()
+
+    def __and__(self, other: "Condition") -> "Condition":
+        return Condition(f"{self.sql} AND {other.sql}", self.params + other.params)
+
+
+#: No document (an empty ``OR``).
+NOTHING = Condition("1 = 0")
+
+
+def live_condition(now: datetime | None = None) -> Condition:
+    """:func:`live` as a :class:`Condition` (:data:`LIVE_SQL`)."""
+    return Condition(f"({LIVE_SQL})", (True, _sql_moment(now or timezone.now())))
+
+
+_OPERATORS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def moment_condition(column: str, lookup: str, moment: datetime) -> Condition:
+    """``column`` against ``moment`` as the ORM's lookup (``gte``, ``lte``, ``lt``...) does."""
+    return Condition(f"{column} {_OPERATORS[lookup]} %s", (_sql_moment(moment),))
+
+
+def ids_condition(column: str, ids: Sequence[int]) -> Condition:
+    """Documents whose ``column`` (ids as ``|3|7|``: :func:`clinic.api.documents.ids_column`)
+    holds one of ``ids``; none given: no document."""
+    if not ids:
+        return NOTHING
+    matches = " OR ".join([f"{column} LIKE %s"] * len(ids))
+    return Condition(f"({matches})", tuple(f"%|{pk}|%" for pk in ids))
+
+
+def order_sql(columns: Sequence[str]) -> str:
+    """``ORDER BY`` of ``columns`` named as for ``QuerySet.order_by`` (``-`` descending)."""
+    return ", ".join(
+        f"{column[1:]} DESC" if column.startswith("-") else f"{column} ASC" for column in columns
+    )
+
+
+def list_page(
+    kind: str,
+    language: str,
+    condition: Condition,
+    ordering: Sequence[str],
+    offset: int,
+    limit: int,
+) -> list[tuple[int, str, str]]:
+    """(object id, list document, topic ids) of the documents ``condition`` keeps, in
+    ``ordering`` (:func:`order_sql`), ``limit`` from ``offset``.
+
+    One query; an empty window (``limit`` 0: a list with nothing in it) reads nothing,
+    as the ORM does for an empty slice.
+    """
+    if limit <= 0:
+        return []
+    sql = (
+        f"SELECT object_id, list_json, topic_ids FROM {TABLE} "
+        f"WHERE kind = %s AND language = %s AND {condition.sql} "
+        f"ORDER BY {order_sql(ordering)} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, language, *condition.params, limit, offset])
+        return cursor.fetchall()
+
+
+def list_figures(
+    kind: str, language: str, counted: Condition | None = None, now: datetime | None = None
+) -> dict:
+    """``changed``: when the documents of ``kind`` in ``language`` last changed (tombstones
+    too); ``live``: when the latest that is live (:data:`LIVE_SQL`) went live; ``count``:
+    how many ``counted`` keeps (only if given). One query."""
+    live_now = live_condition(now)
+    columns = ["MAX(changed_at)", f"MAX(CASE WHEN {live_now.sql} THEN public_from END)"]
+    params = [*live_now.params]
+    if counted is not None:
+        columns.append(f"COUNT(CASE WHEN {counted.sql} THEN 1 END)")
+        params += counted.params
+    sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE kind = %s AND language = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, kind, language])
+        changed, live_from, *count = cursor.fetchone()
+    figures = {"changed": _moment(changed), "live": _moment(live_from)}
+    if counted is not None:
+        figures["count"] = count[0]
+    return figures
+
+
+def _sql_moment(moment: datetime):
+    """``moment`` as a query's parameter (SQLite: text in UTC), as the ORM would pass it."""
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _moment(value) -> datetime | None:
