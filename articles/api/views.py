@@ -93,7 +93,7 @@ class ArticleViewSet(reference.ArticleViewSet):
             raise Http404
         document, topic_ids, disclaimer_ids, changed_at, public_from = row
         shared = published.shared(language)
-        body = shared.joined(document, topic_ids, disclaimer_ids)
+        body = shared.joined(document.encode(), topic_ids, disclaimer_ids)
         self.cache_tags = (
             f"article:{owner}:{language}",
             slug_tag("article", slug),
@@ -164,7 +164,7 @@ class ArticleViewSet(reference.ArticleViewSet):
             matching.values_list("pk", flat=True), self.request, self, totals=totals
         )
         documents = {
-            pk: (pk, document, topic_ids)
+            pk: (pk, document.encode(), topic_ids)
             for pk, document, topic_ids in articles_in(language)
             .filter(object_id__in=list(page_ids))
             .values_list("object_id", "list_json", "topic_ids")

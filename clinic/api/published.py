@@ -127,9 +127,9 @@ def list_page(
     ordering: Sequence[str],
     offset: int,
     limit: int,
-) -> list[tuple[int, str, str]]:
-    """(object id, list document, topic ids) of the documents ``condition`` keeps, in
-    ``ordering`` (:func:`order_sql`), ``limit`` from ``offset``.
+) -> list[tuple[int, bytes, str]]:
+    """(object id, list document as UTF-8, topic ids) of the documents ``condition`` keeps,
+    in ``ordering`` (:func:`order_sql`), ``limit`` from ``offset``.
 
     One query; an empty window (``limit`` 0: a list with nothing in it) reads nothing,
     as the ORM does for an empty slice.
@@ -137,7 +137,7 @@ def list_page(
     if limit <= 0:
         return []
     sql = (
-        f"SELECT object_id, list_json, topic_ids FROM {TABLE} "
+        f"SELECT object_id, {_utf8('list_json')}, topic_ids FROM {TABLE} "
         f"WHERE kind = %s AND language = %s AND {condition.sql} "
         f"ORDER BY {order_sql(ordering)} LIMIT %s OFFSET %s"
     )
@@ -166,6 +166,15 @@ def list_figures(
     if counted is not None:
         figures["count"] = count[0]
     return figures
+
+
+def _utf8(column: str) -> str:
+    """SQL reading the text ``column`` as its UTF-8 bytes: documents are served as the
+    database holds them, not decoded into Python text and encoded back (a tenth of an
+    uncached list's time)."""
+    if connection.vendor == "sqlite":
+        return f"CAST({column} AS BLOB)"
+    return f"convert_to({column}, 'UTF8')"
 
 
 def _sql_moment(moment: datetime):
@@ -281,10 +290,11 @@ class Shared:
         self.changed_at = max(changed, default=None)
         self.seq, self.generation = seq, clock.generation
 
-    def joined(self, document: str, topic_ids: str, disclaimer_ids: str | None = None) -> bytes:
-        """An article's stored document with its topics (and disclaimers, for a detail) in place."""
+    def joined(self, document: bytes, topic_ids: str, disclaimer_ids: str | None = None) -> bytes:
+        """An article's stored document (UTF-8) with its topics (and disclaimers, for a
+        detail) in place."""
         topics = b",".join(self.topics[pk] for pk in parse_ids(topic_ids) if pk in self.topics)
-        body = document.encode().replace(_TOPICS, b'"topics":[' + topics + b"]", 1)
+        body = document.replace(_TOPICS, b'"topics":[' + topics + b"]", 1)
         if disclaimer_ids is None:
             return body
         by_pk = {pk: document for pk, _every, document in self.disclaimers}

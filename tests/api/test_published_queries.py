@@ -39,7 +39,7 @@ def documents():
                     updated_at=DAY - timedelta(minutes=pk % 3),
                     sort_title=f"title {pk % 5}",
                     topic_ids=["", "|3|", "|13|", "|3|8|", "|8|13|"][pk % 5],
-                    list_json=f'{{"id":{pk}}}',
+                    list_json=f'{{"id":{pk},"title":"عنوان {pk}"}}',
                     changed_at=DAY + timedelta(days=pk),
                 )
             )
@@ -101,9 +101,12 @@ def test_a_page_is_the_orms_page(documents, name, ordering):
         _orm(orm).order_by(*ORDERINGS[ordering]).values_list("object_id", "list_json", "topic_ids")
     )
     for offset, limit in [(0, 100), (0, 3), (3, 3), (9, 5), (30, 5), (0, 0)]:
-        expected = list(rows[offset : offset + limit])
+        expected = [
+            (pk, document.encode(), ids) for pk, document, ids in rows[offset : offset + limit]
+        ]
         page = published.list_page("article", "ar", written, ORDERINGS[ordering], offset, limit)
-        assert [tuple(row) for row in page] == expected
+        assert page == expected
+        assert all(type(document) is bytes for _pk, document, _ids in page)  # served as read
 
 
 @pytest.mark.parametrize("name", CONDITIONS)
