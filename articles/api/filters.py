@@ -1,9 +1,11 @@
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
 from articles.models import Article
@@ -112,13 +114,13 @@ class SearchFilter(django_filters.CharFilter):
     """Free text; the NUL character is refused (400), as PostgreSQL cannot store it."""
 
 
-def published_range(filters: "ArticleFilter") -> dict[str, datetime]:
-    """The publication-date bounds of valid ``filters``: lookup (``gte``, ``lt``...) → moment."""
-    cleaned = filters.form.cleaned_data
+def published_range(cleaned: dict, data) -> dict[str, datetime]:
+    """The publication-date bounds of the filters ``data`` gives (``cleaned``: validated,
+    :func:`cleaned_filters`): lookup (``gte``, ``lt``...) → moment."""
     given = {name: cleaned.get(name) for name in ("published_after", "published_before")}
     return {
         lookup.removeprefix("published_at__"): moment
-        for lookup, moment in _bounds(given, filters.data).items()
+        for lookup, moment in _bounds(given, data).items()
     }
 
 
@@ -203,3 +205,25 @@ class ArticleFilter(django_filters.FilterSet):
                 return ranked.ranked_search_only(self.language, self.form.cleaned_data["q"].strip())
             return ranked
         return queryset.order_by(*ORDERINGS["-published_at"])
+
+
+def cleaned_filters(data) -> dict:
+    """The values of the filters in ``data`` (query parameters), validated by the filters'
+    own form; a bad value raises the 400 the FilterSet raises.
+
+    Without any filter parameter there is nothing to validate: ``{}`` (every filter
+    absent). Parameters that are no filter are ignored, as the FilterSet does.
+    """
+    if not any(name in data for name in ArticleFilter.base_filters):
+        return {}
+    form = _form_class()(data)
+    if not form.is_valid():
+        raise translate_validation(form.errors)
+    return form.cleaned_data
+
+
+@functools.cache
+def _form_class() -> type[forms.Form]:
+    """The form a FilterSet validates with, built once (a FilterSet builds it and its fields
+    anew each time; forms copy their fields per instance)."""
+    return ArticleFilter(queryset=Article.objects.none()).get_form_class()

@@ -4,19 +4,14 @@ The model-based views in :mod:`articles.api.reference` render the same
 responses from the models; previews are rendered there (drafts are never stored).
 """
 
-from functools import reduce
-from operator import or_
-
 from django.core import signing
-from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
 from articles.api import reference
-from articles.api.filters import published_range
+from articles.api.filters import cleaned_filters, published_range
 from articles.api.reference import article_detail_response
 from articles.api.serializers import (
     ArticleDetailSerializer,
@@ -27,7 +22,7 @@ from articles.services import article_from_preview_token
 from clinic.api import published
 from clinic.api.errors import ApiError
 from clinic.api.examples import ARTICLE_LIST_AR
-from clinic.api.pagination import Totals, totals_key
+from clinic.api.pagination import Rows, Totals, totals_key
 from clinic.api.views import ApiViewMixin, PublishedListView
 from clinic.i18n.fallback import slug_owner
 from clinic.published.models import Document
@@ -44,15 +39,9 @@ ORDERINGS = {
 }
 
 
-def _figures(language: str, counted: Q | None = None) -> dict:
+def _figures(language: str, counted: published.Condition | None = None) -> dict:
     """When the articles in ``language`` last changed or went live (and how many ``counted``)."""
-    aggregates = {
-        "changed": Max("changed_at"),
-        "live": Max("public_from", filter=published.live()),
-    }
-    if counted is not None:
-        aggregates["count"] = Count("pk", filter=counted)
-    return articles_in(language).aggregate(**aggregates)
+    return published.list_figures("article", language, counted)
 
 
 def _last_modified(figures: dict):
@@ -103,60 +92,54 @@ class ArticleViewSet(reference.ArticleViewSet):
         if row is None:
             raise Http404
         document, topic_ids, disclaimer_ids, changed_at, public_from = row
-        body = published.joined(document, topic_ids, disclaimer_ids, language)
+        shared = published.shared(language)
+        body = shared.joined(document.encode(), topic_ids, disclaimer_ids)
         self.cache_tags = (
             f"article:{owner}:{language}",
             slug_tag("article", slug),
             f"disclaimer:{language}",
             *published.topic_tags(topic_ids, language),
         )
-        self.last_modified = published.last_modified(
-            changed_at, public_from, published.shared(language).changed_at
-        )
+        self.last_modified = published.last_modified(changed_at, public_from, shared.changed_at)
         return published.json_response(body, request)
 
     def list(self, request, *args, **kwargs):
-        filters = self.filterset_class(
-            request.query_params, queryset=self.get_queryset(), request=request
-        )
-        if not filters.is_valid():
-            raise translate_validation(filters.errors)
-        language = request.LANGUAGE_CODE
-        cleaned = filters.form.cleaned_data
+        """A page of the visible articles the filters keep: one written-out query (and one
+        for a topic's ids), with the total and ``Last-Modified`` counted once until the list
+        changes; no FilterSet and no model queryset unless a search needs them."""
+        language, data = request.LANGUAGE_CODE, request.query_params
+        cleaned = cleaned_filters(data)
         if (cleaned.get("q") or "").strip():
-            return self._searched(filters, language)
-        condition, tags = self._condition(filters, language)
+            return self._searched(language)
+        condition, tags = self._condition(cleaned, data)
         ordering = cleaned.get("ordering") or "-published_at"
         if ordering.lstrip("-") != "published_at":
             tags.append(f"article:{language}")  # any edit may move an article in this order
-        rows = articles_in(language).filter(condition).order_by(*ORDERINGS[ordering])
         totals = self._totals(request, language, condition, tags)
-        page = self.paginator.paginate_queryset(
-            rows.values_list("object_id", "list_json", "topic_ids"), request, self, totals=totals
-        )
+
+        def read(offset: int, limit: int) -> list:
+            return published.list_page(
+                "article", language, condition, ORDERINGS[ordering], offset, limit
+            )
+
+        page = self.paginator.paginate_queryset(Rows(read), request, self, totals=totals)
         return self._page(request, language, page, tags, totals)
 
-    def _condition(self, filters, language: str) -> tuple[Q, "list[str]"]:
+    def _condition(self, cleaned: dict, data) -> tuple[published.Condition, "list[str]"]:
         """The visible articles the filters (but ``q`` and ``ordering``) keep; their tags."""
-        cleaned = filters.form.cleaned_data
-        condition, tags = published.live(), ["article:set"]
-        for lookup, moment in published_range(filters).items():
-            condition &= Q(**{f"public_from__{lookup}": moment})
+        condition, tags = published.live_condition(), ["article:set"]
+        for lookup, moment in published_range(cleaned, data).items():
+            condition &= published.moment_condition("public_from", lookup, moment)
         if cleaned.get("topic"):
             topic = cleaned["topic"]
-            topics = Document.objects.filter(kind="topic", visible=True, slug=topic)
-            condition &= reduce(
-                or_,
-                (
-                    Q(topic_ids__contains=f"|{pk}|")
-                    for pk in set(topics.values_list("object_id", flat=True))
-                ),
-                Q(pk__in=[]),
-            )
+            ids = {pk for pk, _language in published.slug_matches("topic", topic)}
+            condition &= published.ids_condition("topic_ids", sorted(ids))
             tags.append(slug_tag("topic", topic))
         return condition, tags
 
-    def _totals(self, request, language: str, counted: Q, tags: "list[str]") -> Totals:
+    def _totals(
+        self, request, language: str, counted: published.Condition, tags: "list[str]"
+    ) -> Totals:
         """How many articles the list has (those ``counted``), when they last changed."""
 
         def compute():
@@ -165,8 +148,11 @@ class ArticleViewSet(reference.ArticleViewSet):
 
         return Totals(compute, key=totals_key(request), tags=(*tags, f"article:{language}"))
 
-    def _searched(self, filters, language: str):
+    def _searched(self, language: str):
         """A search: the matching ids by the search rules (articles.querysets), then documents."""
+        filters = self.filterset_class(
+            self.request.query_params, queryset=self.get_queryset(), request=self.request
+        )
         matching = filters.qs
         tags = ["article:set", f"article:{language}"]
         totals = Totals(
@@ -178,7 +164,7 @@ class ArticleViewSet(reference.ArticleViewSet):
             matching.values_list("pk", flat=True), self.request, self, totals=totals
         )
         documents = {
-            pk: (pk, document, topic_ids)
+            pk: (pk, document.encode(), topic_ids)
             for pk, document, topic_ids in articles_in(language)
             .filter(object_id__in=list(page_ids))
             .values_list("object_id", "list_json", "topic_ids")
@@ -187,13 +173,10 @@ class ArticleViewSet(reference.ArticleViewSet):
         return self._page(self.request, language, page, tags, totals)
 
     def _page(self, request, language: str, page, tags: "list[str]", totals: Totals):
-        body = self.paginator.page_body(
-            [
-                published.joined(document, topic_ids, None, language)
-                for _pk, document, topic_ids in page
-            ]
-        )
         topics = published.shared(language)
+        body = self.paginator.page_body(
+            [topics.joined(document, topic_ids) for _pk, document, topic_ids in page]
+        )
         self.cache_tags = (
             *tags,
             *(f"article:{pk}:{language}" for pk, _document, _topics in page),

@@ -26,7 +26,7 @@ from clinic.rendering import dumps
 from clinic.reviews.models import MedicalReview, Reviewer
 
 #: Where an article's topics and disclaimers go in its stored documents (joined in at
-#: read time: :func:`clinic.api.published.joined`). Quotes in text are escaped, so
+#: read time: :meth:`clinic.api.published.Shared.joined`). Quotes in text are escaped, so
 #: ``"topics":"<U+2063>topics"`` can only be found where a placeholder stands.
 TOPICS = "\u2063topics"
 DISCLAIMERS = "\u2063disclaimers"

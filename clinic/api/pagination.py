@@ -1,6 +1,7 @@
 """Page numbers for API lists, with the total counted once until the list changes."""
 
 import functools
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -83,6 +84,18 @@ class TotalsPaginator(Paginator):
         return super().count if self.totals is None else self.totals.figures[0]
 
 
+class Rows:
+    """A list read a window at a time: ``rows[bottom:top]`` is ``read(bottom, top - bottom)``
+    (offset, limit), as a queryset's slice would be; its length is counted elsewhere
+    (:class:`Totals`)."""
+
+    def __init__(self, read: Callable[[int, int], list]) -> None:
+        self.read = read
+
+    def __getitem__(self, window: slice) -> list:
+        return self.read(window.start, window.stop - window.start)
+
+
 def totals_key(request) -> str | None:
     """The totals' key: the list's path, filters and language (not the page)."""
     if settings.API_COUNT_CACHE_SECONDS <= 0:
@@ -95,7 +108,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     """``page`` (from 1) and ``page_size`` (1 to 100, default 20); anything else is a 400.
 
     A page past the end is a 404. Give ``totals`` to count once until the
-    list changes (:class:`Totals`).
+    list changes (:class:`Totals`); with them, the list may be :class:`Rows`
+    (a written-out query that reads only the page asked for).
     """
 
     page_size = 20

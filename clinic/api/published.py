@@ -5,12 +5,19 @@ reads is the time (:func:`live`: a scheduled article is visible from its
 ``public_from``), the request's host in absolute URLs
 (:func:`clinic.api.documents.for_request`) and putting documents together:
 the topics and disclaimers of an article are joined in from their own
-documents (:func:`joined`), kept per process and language and reloaded when
-one of them changes (:class:`Shared`).
+documents (:meth:`Shared.joined`), kept per process and language and reloaded
+when one of them changes (:class:`Shared`).
+
+The queries of details and list pages are written out (:data:`SLUG_SQL`,
+:data:`DETAIL_SQL`, :func:`list_page`, :func:`list_figures`): they are plain
+lookups on stored values, and building them with the ORM took most of an
+uncached read's time. :data:`LIVE_SQL` says what :func:`live` says, in SQL.
 """
 
 import json
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -29,6 +36,9 @@ from clinic.published.models import Document
 from clinic.published.store import kind_of
 
 CONTENT_TYPE = "application/json"
+#: The placeholders in an article's stored documents where its topics and disclaimers go.
+_TOPICS = f'"topics":"{TOPICS}"'.encode()
+_DISCLAIMERS = f'"disclaimers":"{DISCLAIMERS}"'.encode()
 
 
 def live(now: datetime | None = None) -> Q:
@@ -37,7 +47,7 @@ def live(now: datetime | None = None) -> Q:
     return Q(visible=True) & (Q(public_from__isnull=True) | Q(public_from__lte=now))
 
 
-#: :func:`live` for the prepared queries of details (parameters: true, now).
+#: :func:`live` for the written-out queries (parameters: true, now).
 LIVE_SQL = "visible = %s AND (public_from IS NULL OR public_from <= %s)"
 TABLE = Document._meta.db_table
 SLUG_SQL = f"SELECT object_id, language FROM {TABLE} WHERE kind = %s AND slug = %s AND {LIVE_SQL}"
@@ -48,14 +58,9 @@ DETAIL_SQL = (
 
 
 def slug_matches(kind: str, slug: str) -> list[tuple[int, str]]:
-    """(object id, language) of each visible version whose slug is ``slug``.
-
-    A detail's two queries are written out: building them with the ORM took most
-    of an uncached detail's time (they are plain lookups on stored values).
-    """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    """(object id, language) of each visible version whose slug is ``slug``."""
     with connection.cursor() as cursor:
-        cursor.execute(SLUG_SQL, [kind, slug, True, now])
+        cursor.execute(SLUG_SQL, [kind, slug, True, _sql_moment(timezone.now())])
         return cursor.fetchall()
 
 
@@ -69,6 +74,112 @@ def detail_row(kind: str, object_id: int, language: str) -> tuple | None:
         return None
     document, topic_ids, disclaimer_ids, changed_at, public_from = row
     return document, topic_ids, disclaimer_ids, _moment(changed_at), _moment(public_from)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition on documents, written out: SQL on the documents' columns, and its parameters."""
+
+    sql: str
+    params: tuple = ()
+
+    def __and__(self, other: "Condition") -> "Condition":
+        return Condition(f"{self.sql} AND {other.sql}", self.params + other.params)
+
+
+#: No document (an empty ``OR``).
+NOTHING = Condition("1 = 0")
+
+
+def live_condition(now: datetime | None = None) -> Condition:
+    """:func:`live` as a :class:`Condition` (:data:`LIVE_SQL`)."""
+    return Condition(f"({LIVE_SQL})", (True, _sql_moment(now or timezone.now())))
+
+
+_OPERATORS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def moment_condition(column: str, lookup: str, moment: datetime) -> Condition:
+    """``column`` against ``moment`` as the ORM's lookup (``gte``, ``lte``, ``lt``...) does."""
+    return Condition(f"{column} {_OPERATORS[lookup]} %s", (_sql_moment(moment),))
+
+
+def ids_condition(column: str, ids: Sequence[int]) -> Condition:
+    """Documents whose ``column`` (ids as ``|3|7|``: :func:`clinic.api.documents.ids_column`)
+    holds one of ``ids``; none given: no document."""
+    if not ids:
+        return NOTHING
+    matches = " OR ".join([f"{column} LIKE %s"] * len(ids))
+    return Condition(f"({matches})", tuple(f"%|{pk}|%" for pk in ids))
+
+
+def order_sql(columns: Sequence[str]) -> str:
+    """``ORDER BY`` of ``columns`` named as for ``QuerySet.order_by`` (``-`` descending)."""
+    return ", ".join(
+        f"{column[1:]} DESC" if column.startswith("-") else f"{column} ASC" for column in columns
+    )
+
+
+def list_page(
+    kind: str,
+    language: str,
+    condition: Condition,
+    ordering: Sequence[str],
+    offset: int,
+    limit: int,
+) -> list[tuple[int, bytes, str]]:
+    """(object id, list document as UTF-8, topic ids) of the documents ``condition`` keeps,
+    in ``ordering`` (:func:`order_sql`), ``limit`` from ``offset``.
+
+    One query; an empty window (``limit`` 0: a list with nothing in it) reads nothing,
+    as the ORM does for an empty slice.
+    """
+    if limit <= 0:
+        return []
+    sql = (
+        f"SELECT object_id, {_utf8('list_json')}, topic_ids FROM {TABLE} "
+        f"WHERE kind = %s AND language = %s AND {condition.sql} "
+        f"ORDER BY {order_sql(ordering)} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, language, *condition.params, limit, offset])
+        return cursor.fetchall()
+
+
+def list_figures(
+    kind: str, language: str, counted: Condition | None = None, now: datetime | None = None
+) -> dict:
+    """``changed``: when the documents of ``kind`` in ``language`` last changed (tombstones
+    too); ``live``: when the latest that is live (:data:`LIVE_SQL`) went live; ``count``:
+    how many ``counted`` keeps (only if given). One query."""
+    live_now = live_condition(now)
+    columns = ["MAX(changed_at)", f"MAX(CASE WHEN {live_now.sql} THEN public_from END)"]
+    params = [*live_now.params]
+    if counted is not None:
+        columns.append(f"COUNT(CASE WHEN {counted.sql} THEN 1 END)")
+        params += counted.params
+    sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE kind = %s AND language = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, kind, language])
+        changed, live_from, *count = cursor.fetchone()
+    figures = {"changed": _moment(changed), "live": _moment(live_from)}
+    if counted is not None:
+        figures["count"] = count[0]
+    return figures
+
+
+def _utf8(column: str) -> str:
+    """SQL reading the text ``column`` as its UTF-8 bytes: documents are served as the
+    database holds them, not decoded into Python text and encoded back (a tenth of an
+    uncached list's time)."""
+    if connection.vendor == "sqlite":
+        return f"CAST({column} AS BLOB)"
+    return f"convert_to({column}, 'UTF8')"
+
+
+def _sql_moment(moment: datetime):
+    """``moment`` as a query's parameter (SQLite: text in UTC), as the ORM would pass it."""
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _moment(value) -> datetime | None:
@@ -179,6 +290,19 @@ class Shared:
         self.changed_at = max(changed, default=None)
         self.seq, self.generation = seq, clock.generation
 
+    def joined(self, document: bytes, topic_ids: str, disclaimer_ids: str | None = None) -> bytes:
+        """An article's stored document (UTF-8) with its topics (and disclaimers, for a
+        detail) in place."""
+        topics = b",".join(self.topics[pk] for pk in parse_ids(topic_ids) if pk in self.topics)
+        body = document.replace(_TOPICS, b'"topics":[' + topics + b"]", 1)
+        if disclaimer_ids is None:
+            return body
+        by_pk = {pk: document for pk, _every, document in self.disclaimers}
+        every = ((pk, every) for pk, every, _document in self.disclaimers)
+        chosen = disclaimers_shown(every, set(parse_ids(disclaimer_ids)))
+        listed = b",".join(by_pk[pk] for pk in chosen)
+        return body.replace(_DISCLAIMERS, b'"disclaimers":[' + listed + b"]", 1)
+
 
 _shared: dict[str, Shared] = {}
 _shared_lock = threading.Lock()
@@ -191,27 +315,6 @@ def shared(language: str) -> Shared:
     return found.current()
 
 
-def joined(document: str, topic_ids: str, disclaimer_ids: str | None, language: str) -> bytes:
-    """An article's stored document with its topics (and disclaimers, for a detail) in place."""
-    parts = shared(language)
-    body = document.encode()
-    topics = b",".join(parts.topics[pk] for pk in parse_ids(topic_ids) if pk in parts.topics)
-    body = body.replace(_placeholder("topics", TOPICS), b'"topics":[' + topics + b"]", 1)
-    if disclaimer_ids is not None:
-        by_pk = {pk: document for pk, _every, document in parts.disclaimers}
-        every = ((pk, every) for pk, every, _document in parts.disclaimers)
-        chosen = disclaimers_shown(every, set(parse_ids(disclaimer_ids)))
-        listed = b",".join(by_pk[pk] for pk in chosen)
-        body = body.replace(
-            _placeholder("disclaimers", DISCLAIMERS), b'"disclaimers":[' + listed + b"]", 1
-        )
-    return body
-
-
 def topic_tags(topic_ids: str, language: str) -> list[str]:
     """The tags of the topics joined into an article (a cached response depends on them)."""
     return [f"topic:{pk}:{language}" for pk in parse_ids(topic_ids)]
-
-
-def _placeholder(key: str, value: str) -> bytes:
-    return f'"{key}":"{value}"'.encode()

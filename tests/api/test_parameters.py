@@ -2,10 +2,17 @@
 are 400s in the JSON error shape."""
 
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
+from django.http import QueryDict
+from django_filters.utils import translate_validation
+from rest_framework.exceptions import ValidationError
 
-from tests.factories import ArticleFactory
+from articles.api.filters import ArticleFilter, cleaned_filters
+from articles.api.views import ArticleViewSet
+from articles.models import Article
+from tests.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +104,64 @@ def test_an_ambiguous_or_impossible_moment_is_400(api, value):
         response = api.get_json(LIST, **{name: value})
         assert response.status_code == 400, (name, value)
         assert list(response.json()["error"]["details"]) == [name]
+
+
+def test_a_list_without_filter_parameters_builds_no_filterset_and_no_model_queryset(api):
+    ArticleFactory(title_en="Kept")
+    refused = mock.Mock(side_effect=AssertionError("not needed without filters"))
+    with (
+        mock.patch("articles.api.filters._form_class", refused),
+        mock.patch.object(ArticleViewSet, "filterset_class", refused),
+        mock.patch.object(ArticleViewSet, "get_queryset", refused),
+    ):
+        assert titles(api.get_json(LIST, lang="ar", page="1", page_size="5")) == ["Kept"]
+    refused.assert_not_called()
+
+
+def test_a_filtered_list_builds_no_model_queryset(api):
+    ArticleFactory(title_en="Kept").topics.add(TopicFactory(name_en="Stem cells"))
+    with mock.patch.object(ArticleViewSet, "get_queryset", side_effect=AssertionError) as built:
+        assert titles(api.get_json(LIST, topic="stem-cells", ordering="title")) == ["Kept"]
+    built.assert_not_called()
+
+
+@pytest.mark.parametrize("filters", [{}, {"topic": "stem-cells"}, {"q": "kept"}])
+def test_unknown_parameters_are_ignored_with_or_without_filters(api, filters):
+    ArticleFactory(title_en="Kept").topics.add(TopicFactory(name_en="Stem cells"))
+    expected = api.get_json(LIST, **filters)
+    response = api.get_json(LIST, unknown_parameter="x", **filters)
+    assert (response.status_code, response.content) == (200, expected.content)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "unknown_parameter=x",
+        "topic=stem-cells&ordering=-title",
+        "topic=%20stem-cells%20",
+        "topic=%20",
+        "topic=a%00b",
+        "topic=",
+        "q=&ordering=",
+        "q=" + "x" * 201,
+        "published_after=2016-04-20&published_before=2016-04-20T12:00:00%2B03:00",
+        "published_after=yesterday&ordering=secret",
+        "ordering=title&ordering=bad",
+        "topic=one&topic=two",
+    ],
+)
+def test_filters_are_validated_as_the_filterset_validates_them(query):
+    """The list validates with the FilterSet's own form, built once; the same values, the
+    same errors."""
+    data = QueryDict(query)
+    filterset = ArticleFilter(data, queryset=Article.objects.none())
+    if filterset.is_valid():
+        cleaned = cleaned_filters(data)
+        assert {name: value for name, value in filterset.form.cleaned_data.items() if value} == {
+            name: value for name, value in cleaned.items() if value
+        }
+    else:
+        with pytest.raises(ValidationError) as refused:
+            cleaned_filters(data)
+        assert refused.value.detail == translate_validation(filterset.errors).detail

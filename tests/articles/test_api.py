@@ -326,6 +326,18 @@ def test_page_past_the_end_is_404(api, article):
     assert api.get_json(LIST, page="2").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "3", "page_size": "1"}, {"page": "2", "topic": "unknown"}, {"page": "9" * 30}],
+)
+def test_a_page_past_the_end_is_the_json_not_found_error(api, article, params):
+    response = api.get_json(LIST, lang="ar", **params)
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "غير موجود.", "details": None}
+    }
+
+
 def test_pagination_links_and_bounds(api):
     for _ in range(3):
         ArticleFactory()
