@@ -32,6 +32,7 @@ from clinic.api.documents import (
     render,
     serving_context,
 )
+from clinic.api.images import as_card
 from clinic.html import library_image_keys
 from clinic.i18n.fallback import localize
 from clinic.i18n.languages import language_codes
@@ -81,8 +82,10 @@ def article_documents(ids: list[int] | None) -> Iterator[Document]:
             context["disclaimers"] = []  # joined in at read time
             with translation.override(language):
                 detail = detailed[language].to_representation(article)
-            # A detail starts with the list item (ArticleDetailSerializer extends it).
+            # A detail starts with the list item (ArticleDetailSerializer extends it); the
+            # list shows its image as a card.
             listing = {key: detail[key] for key in LIST_FIELDS}
+            listing["image"] = as_card(detail["image"])
             listing["topics"] = detail["topics"] = TOPICS
             detail["disclaimers"] = DISCLAIMERS
             yield Document(

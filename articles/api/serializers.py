@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from articles.jsonld import article_json_ld
 from articles.models import Article, Reference
-from clinic.api.images import ImageSerializer, body_with_images
+from clinic.api.images import CardImageSerializer, ImageSerializer, body_with_images
 from clinic.api.serializers import DisclaimerSerializer
 from clinic.html import library_image_keys
 from clinic.i18n.languages import language_codes, source_language
@@ -132,8 +132,11 @@ class ArticleListSerializer(TranslatedObjectSerializer):
     title = TranslatedField()
     summary = TranslatedField()
     topics = TopicSerializer(many=True, source="topic_list")
-    image = ImageSerializer(
-        source="lead_image", allow_null=True, help_text="The lead image, or null."
+    image = CardImageSerializer(
+        source="lead_image",
+        allow_null=True,
+        help_text="The lead image as a card shows it (one crop, `ratio`), or null; the "
+        "article's detail has every shape.",
     )
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -283,6 +286,9 @@ class MedicalReviewSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="ArticleDetail")
 class ArticleDetailSerializer(ArticleListSerializer):
+    image = ImageSerializer(
+        source="lead_image", allow_null=True, help_text="The lead image, or null."
+    )
     body = serializers.SerializerMethodField(
         help_text="Sanitised HTML; library images as <picture> elements in the language served."
     )

@@ -9,6 +9,7 @@ translated object's, and says so in its ``translation`` block.
 import re
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join
 from drf_spectacular.utils import extend_schema_field
@@ -142,6 +143,49 @@ class ImageSerializer(TranslatedObjectSerializer):
     @extend_schema_field(serializers.DictField(child=ImageVersionSerializer()))
     def get_crops(self, image: Image) -> dict:
         return {ratio: version for ratio, version in self._versions(image).items() if ratio}
+
+
+def card_ratio() -> str:
+    """The shape of an image in a list: the first of ``IMAGE_CROP_RATIOS`` ("" for its own)."""
+    return settings.IMAGE_CROP_RATIOS[0] if settings.IMAGE_CROP_RATIOS else ""
+
+
+class CardImageSerializer(ImageSerializer):
+    """A library image as a list shows it: the text as in the detail and one shape, the
+    card's crop (ratio); the other shapes and the largest file are in the article's detail."""
+
+    ratio = serializers.SerializerMethodField(
+        help_text="The crop shown (the first of IMAGE_CROP_RATIOS, e.g. 16:9), or null for "
+        "the image's own shape."
+    )
+    largest = None
+    crops = None
+
+    def to_representation(self, image: Image) -> dict:
+        return as_card(super().to_representation(image))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_ratio(self, image: Image) -> str | None:
+        return as_card(ImageSerializer(context=self.context).to_representation(image))["ratio"]
+
+
+#: What describes one shape of an image (ImageVersionSerializer), and what a card keeps of it.
+VERSION_FIELDS = frozenset({*ImageVersionSerializer().fields, "crops"})
+CARD_VERSION_FIELDS = ("src", "width", "height", "type", "srcset", "sources")
+
+
+def as_card(image: dict | None) -> dict | None:
+    """An image as :class:`ImageSerializer` gives it, as a card (:class:`CardImageSerializer`)."""
+    if image is None:
+        return None
+    ratio = card_ratio()
+    card = image["crops"].get(ratio) if ratio else None
+    shown = card or image
+    return {
+        **{name: value for name, value in image.items() if name not in VERSION_FIELDS},
+        "ratio": ratio if card else None,
+        **{name: shown[name] for name in CARD_VERSION_FIELDS},
+    }
 
 
 _NO_VERSION = {

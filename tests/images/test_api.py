@@ -43,12 +43,43 @@ def detail(api, article, language):
     return api.get_json(f"{LIST}{article.slug_en}/", lang=language).json()
 
 
-def test_the_lead_image_is_in_the_list_and_the_detail(api, article, image):
+def test_the_lead_image_is_in_the_list_as_a_card_and_whole_in_the_detail(api, article, image):
+    """A list item shows the card's crop (16:9): the detail's text, one shape, fewer bytes."""
     listed = api.get_json(LIST).json()["results"][0]["image"]
-    assert listed == detail(api, article, "en")["image"]
-    assert listed["id"] == str(image.key)
+    whole = detail(api, article, "en")["image"]
+    assert listed["id"] == whole["id"] == str(image.key)
     assert listed["alt_text"] == ALT["en"]
     assert listed["language"] == "en" and listed["dir"] == "ltr"
+    text = ("translation", "alt_text", "decorative", "caption", "credit", "license_url")
+    assert {name: listed[name] for name in text} == {name: whole[name] for name in text}
+    crop = whole["crops"]["16:9"]
+    assert listed["ratio"] == "16:9"
+    for name in ("src", "width", "height", "type", "srcset", "sources"):
+        assert listed[name] == crop[name], name
+    assert "largest" not in listed and "crops" not in listed
+    assert (listed["width"], listed["height"]) == (960, 540)
+
+
+def test_without_crop_ratios_a_card_shows_the_image_s_own_shape(settings):
+    from clinic.api.images import as_card
+
+    settings.IMAGE_CROP_RATIOS = ()
+    whole = {
+        "id": "k",
+        "alt_text": "a",
+        "src": "s",
+        "width": 1,
+        "height": 2,
+        "type": "image/png",
+        "srcset": "s 1w",
+        "sources": [],
+        "largest": None,
+        "crops": {"16:9": {}},
+    }
+    card = as_card(whole)
+    assert card["ratio"] is None
+    assert (card["src"], card["width"], card["height"]) == ("s", 1, 2)
+    assert "crops" not in card and "largest" not in card
 
 
 def test_src_srcset_and_sizes_come_from_the_renditions(api, article, image):
