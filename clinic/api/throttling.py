@@ -57,6 +57,14 @@ class Histories:
 
 
 class AnonRateThrottle(throttling.AnonRateThrottle):
-    """DRF's per-IP throttle (``API_THROTTLE_RATE``), per process while the cache is down."""
+    """DRF's per-IP throttle (``API_THROTTLE_RATE``), per process while the cache is down.
+
+    The API authenticates nobody (``DEFAULT_AUTHENTICATION_CLASSES`` is empty), so every
+    request is counted by its client address, and the request may be Django's as well as
+    DRF's (the response cache counts a hit before DRF runs).
+    """
 
     cache = Histories()
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

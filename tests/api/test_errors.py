@@ -115,3 +115,17 @@ def test_a_history_is_kept_packed_and_one_kept_as_a_list_still_counts(api, monke
     assert api.get_json("/api/v1/topics/").status_code == 200
     assert list(cache.get(key))[1:] == [now - 1, now - 2]
     assert api.get_json("/api/v1/topics/").status_code == 429
+
+
+def test_the_api_authenticates_nobody_so_every_request_is_throttled_by_its_address():
+    """The throttle counts every request by client address, Django's request or DRF's."""
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+
+    from clinic.api.throttling import AnonRateThrottle as ApiThrottle
+
+    assert api_settings.DEFAULT_AUTHENTICATION_CLASSES == []
+    request = RequestFactory().get("/api/v1/topics/", REMOTE_ADDR="203.0.113.7")
+    keys = {ApiThrottle().get_cache_key(r, None) for r in (request, Request(request))}
+    assert keys == {"throttle_anon_203.0.113.7"}
