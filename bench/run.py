@@ -95,16 +95,30 @@ def run_default(cfg: Config) -> None:
     limit_bytes = size_limit_view(facts, list(servers.values()))
     paths = {name: fact["path"] for name, fact in facts.items()}
     plan = [(endpoint, key) for endpoint in ENDPOINTS for key in ("off", "on")]
-    plan += [("limit", "off"), ("bare", "bare")]
+    plan += [("limit", "off"), ("bare", "bare"), ("bare-list", "bare-list")]
     quiet = check_quiet()
     with serving(servers, cfg.workers):
         bare, facts["bare"] = bare_server(servers["off"].url(paths["detail"]), cfg, log_dir)
-        with serving({"bare": bare}, cfg.workers):
+        # For information: the same bare view with the list's bytes (what its size costs).
+        bare_list, facts["bare-list"] = bare_server(
+            servers["off"].url(paths["list"]), cfg, log_dir, name="bare-list"
+        )
+        with serving({"bare": bare, "bare-list": bare_list}, cfg.workers):
             runs, memory = measure(
                 plan,
-                {**servers, "bare": bare},
-                {"off": paths, "on": paths, "bare": {"bare": facts["bare"]["path"]}},
-                {"off": facts, "on": facts, "bare": {"bare": facts["bare"]}},
+                {**servers, "bare": bare, "bare-list": bare_list},
+                {
+                    "off": paths,
+                    "on": paths,
+                    "bare": {"bare": facts["bare"]["path"]},
+                    "bare-list": {"bare-list": facts["bare-list"]["path"]},
+                },
+                {
+                    "off": facts,
+                    "on": facts,
+                    "bare": {"bare": facts["bare"]},
+                    "bare-list": {"bare-list": facts["bare-list"]},
+                },
                 cfg,
             )
     results = {f"{endpoint}:{key}": summarise(runs[(endpoint, key)]) for endpoint, key in plan}
@@ -153,16 +167,16 @@ def cache_servers(database_url: str | None, cfg: Config, log_dir: Path) -> dict[
     }
 
 
-def bare_server(detail_url: str, cfg: Config, log_dir: Path) -> tuple[Server, dict]:
-    """The bare limit's gunicorn, set to answer what ``detail_url`` answers now; its facts.
+def bare_server(url: str, cfg: Config, log_dir: Path, *, name: str = "bare") -> tuple[Server, dict]:
+    """A bare limit's gunicorn, set to answer what ``url`` answers now; its facts.
 
     The body is fetched from the project's own server (the cache-off instance),
     written to ``log_dir`` and served with the same Content-Type.
     """
-    status, body, content_type = fetch(detail_url)
+    status, body, content_type = fetch(url)
     if status != 200:
-        raise SystemExit(f"the Arabic detail answered HTTP {status}: {body[:300]!r}")
-    body_file = log_dir / "bare-body"
+        raise SystemExit(f"{url} answered HTTP {status}: {body[:300]!r}")
+    body_file = log_dir / f"{name}-body"
     body_file.write_bytes(body)
     env = {
         **base_env(None),
@@ -172,7 +186,7 @@ def bare_server(detail_url: str, cfg: Config, log_dir: Path) -> tuple[Server, di
         "BENCH_BARE_CONTENT_TYPE": content_type,
     }
     path = f"/{BARE_PATH}"
-    server = Server("bare", env, log_dir, app="bench.bare.wsgi:application", ready_path=path)
+    server = Server(name, env, log_dir, app="bench.bare.wsgi:application", ready_path=path)
     facts = {
         "path": path,
         "bytes": len(body),

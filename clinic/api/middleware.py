@@ -122,7 +122,7 @@ def request_language(request) -> str:
     query = request.GET.get("lang")
     if query == "":
         raise UnsupportedLanguage(query)
-    return negotiate_language(query, request.headers.get("Accept-Language", ""))
+    return negotiate_language(query, request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
 class PublicGZipMiddleware(GZipMiddleware):

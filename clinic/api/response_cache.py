@@ -84,12 +84,12 @@ def response_key(request) -> str | None:
         language = request_language(request)
     except UnsupportedLanguage:
         return None
-    headers = request.headers
+    meta = request.META  # not request.headers, which copies every header
     extra = (
         request.scheme,
         request.get_host(),
-        headers.get("Accept", ""),
-        headers.get("Origin", ""),
+        meta.get("HTTP_ACCEPT", ""),
+        meta.get("HTTP_ORIGIN", ""),
     )
     return request_key("api-response", request, language, extra=extra)
 
@@ -234,21 +234,21 @@ def stale(key: str) -> HttpResponse | None:
 
 
 def _response(entry: dict) -> HttpResponse:
-    return HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
+    """The kept response: a copy of its own (each cache read unpickles a new one)."""
+    return entry["response"]
 
 
 def _store(key: str, response, keepable: Keepable) -> None:
     """Keep a successful response as the API's middleware left it."""
     if not response.has_header("ETag"):
         set_response_etag(response)  # as ConditionalGetMiddleware would: once, not per hit
-    value = {
-        "content": response.content,
-        "status": response.status_code,
-        "headers": {
-            name: value for name, value in response.items() if name.lower() not in NOT_KEPT
-        },
-        "throttles": keepable.throttle_classes,
-    }
+    kept = HttpResponse(
+        response.content,
+        status=response.status_code,
+        headers={name: value for name, value in response.items() if name.lower() not in NOT_KEPT},
+    )
+    # Kept as a response, not its parts: unpickling one costs less than building one.
+    value = {"response": kept, "throttles": keepable.throttle_classes}
     keep(
         key,
         value,
