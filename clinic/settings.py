@@ -160,7 +160,7 @@ MIDDLEWARE = [
 # middleware and DRF); what runs before it depends on request headers its key leaves out.
 API_MIDDLEWARE = [
     "clinic.api.middleware.PublicGZipMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    "clinic.api.middleware.ApiConditionalGetMiddleware",
     "clinic.api.response_cache.ResponseCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic.security.ContentSecurityPolicyMiddleware",

@@ -16,7 +16,7 @@ of the throttle's cost (1,400 times: 41 µs as a list, 4.5 µs as an array, each
 import logging
 from array import array
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.locmem import LocMemCache
 from rest_framework import throttling
 
@@ -35,20 +35,22 @@ class Histories:
         self.counting_locally = False
 
     def get(self, key: str, default=None):
-        value = cache.get(key, _MISSING)
-        if self._shared_down():
+        shared = caches[DEFAULT_CACHE_ALIAS]
+        value = shared.get(key, _MISSING)
+        if self._shared_down(shared):
             return self.local.get(key, default)
         return default if value is _MISSING else value
 
     def set(self, key: str, value, timeout) -> None:
         if not isinstance(value, array):
             value = array("d", value)  # DRF's first history, or one kept as a list before
-        cache.set(key, value, timeout)
-        if self._shared_down():
+        shared = caches[DEFAULT_CACHE_ALIAS]
+        shared.set(key, value, timeout)
+        if self._shared_down(shared):
             self.local.set(key, value, timeout)
 
-    def _shared_down(self) -> bool:
-        down = not cache_available(cache)
+    def _shared_down(self, shared) -> bool:
+        down = not cache_available(shared)
         if down != self.counting_locally:
             self.counting_locally = down
             if down:

@@ -317,3 +317,15 @@ def test_an_empty_lang_is_refused_even_when_the_default_is_kept(api, demo_conten
     refused = api.get_json(f"{LIST}?lang=")
     assert refused.status_code == 400
     assert refused.json()["error"]["code"] == "unsupported_language"
+
+
+def test_a_hit_still_answers_every_precondition(api, demo_content, response_cache):
+    """Conditional requests get what Django's ConditionalGetMiddleware gives, hit or miss."""
+    first = api.get_json(LIST, lang="ar")
+    assert api.get_json(LIST, lang="ar", headers={"If-Match": '"other"'}).status_code == 412
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert api.get_json(LIST, lang="ar", headers={"If-Unmodified-Since": old}).status_code == 412
+    since = {"If-Modified-Since": first["Last-Modified"]}
+    assert api.get_json(LIST, lang="ar", headers=since).status_code == 304
+    plain = api.get_json(LIST, lang="ar")
+    assert (plain.status_code, plain["X-Cache"], plain["ETag"]) == (200, "hit", first["ETag"])
