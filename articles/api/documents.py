@@ -140,7 +140,8 @@ def topic_documents(ids: list[int] | None) -> Iterator[Document]:
 
 def register_documents() -> None:
     # Documents hold the public page URLs and the JSON-LD's publisher.
-    rendered_with("PUBLIC_PAGE_URLS", "CLINIC_NAME", "CLINIC_URL")
+    # IMAGE_CROP_RATIOS: a list's image is the first ratio's crop (clinic.api.images.as_card).
+    rendered_with("PUBLIC_PAGE_URLS", "CLINIC_NAME", "CLINIC_URL", "IMAGE_CROP_RATIOS")
     register_kind(Kind("topic", Topic, topic_documents, ids_of(Topic.objects), whole=True))
     register_kind(Kind("article", Article, article_documents, ids_of(published_articles())))
     affects(Article, lambda article: {"article": {article.pk}})

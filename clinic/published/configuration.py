@@ -6,7 +6,9 @@ settings (:func:`rendered_with`); a complete ``published_rebuild`` records their
 values (:func:`record`), and ``published_rebuild --if-settings-changed``, run
 when the service starts (``make run``, ``make serve``), rebuilds only when they
 differ from what was recorded (:func:`changed`), so the read model never keeps
-serving URLs of a previous configuration.
+serving URLs of a previous configuration. :data:`FORMAT` is recorded with them: a
+release that changes what documents hold changes it, and the first start after
+the upgrade rebuilds them.
 """
 
 import hashlib
@@ -19,6 +21,11 @@ from clinic.published.models import Configuration
 
 _names: list[str] = []
 
+#: The shape of the stored documents: change it with any change of what they hold (a
+#: field added, removed or reshaped), so that deployed read models are rebuilt.
+#: 2026-12-01: lists show the lead image as a card.
+FORMAT = "2026-12-01"
+
 
 def rendered_with(*names: str) -> None:
     """Say that documents hold what the settings ``names`` say (a change needs a rebuild)."""
@@ -28,8 +35,11 @@ def rendered_with(*names: str) -> None:
 
 
 def current() -> dict:
-    """The settings documents depend on, as the running code has them."""
-    return {name: getattr(settings, name, None) for name in sorted(_names)}
+    """The settings documents depend on, as the running code has them, and their format."""
+    return {
+        "FORMAT": FORMAT,
+        **{name: getattr(settings, name, None) for name in sorted(_names)},
+    }
 
 
 def fingerprint(values: dict) -> str:

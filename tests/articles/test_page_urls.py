@@ -160,6 +160,24 @@ def test_a_complete_rebuild_records_the_settings(settings):
     assert "rebuilding" in out.getvalue()
 
 
+def test_a_release_that_changes_the_documents_format_rebuilds_them_once(monkeypatch):
+    from clinic.published import configuration
+
+    call_command("published_rebuild", stdout=io.StringIO())
+    monkeypatch.setattr(configuration, "FORMAT", "a later release")
+    call_command("published_rebuild", "--if-settings-changed", stdout=(out := io.StringIO()))
+    assert "rebuilding" in out.getvalue()
+    call_command("published_rebuild", "--if-settings-changed", stdout=(out := io.StringIO()))
+    assert "nothing to rebuild" in out.getvalue()
+
+
+def test_the_crop_ratios_shape_the_lists_so_a_change_rebuilds(settings):
+    call_command("published_rebuild", stdout=io.StringIO())
+    settings.IMAGE_CROP_RATIOS = ("1:1",)
+    call_command("published_rebuild", "--if-settings-changed", stdout=(out := io.StringIO()))
+    assert "rebuilding" in out.getvalue()
+
+
 def test_rebuild_if_settings_changed_refuses_a_partial_rebuild():
     with pytest.raises(CommandError, match="--kind and --language"):
         call_command("published_rebuild", "--if-settings-changed", "--kind", "article")
