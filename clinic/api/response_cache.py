@@ -44,9 +44,6 @@ from clinic.i18n.negotiation import UnsupportedLanguage
 from clinic.published import edge
 from clinic.published.freshness import clock
 
-#: Headers that say how a response was served, not what it is: never kept.
-NOT_KEPT = frozenset({"x-cache"})
-
 
 def enabled() -> bool:
     return settings.API_RESPONSE_CACHE_SECONDS > 0
@@ -245,7 +242,7 @@ def _store(key: str, response, keepable: Keepable) -> None:
     kept = HttpResponse(
         response.content,
         status=response.status_code,
-        headers={name: value for name, value in response.items() if name.lower() not in NOT_KEPT},
+        headers=dict(response.items()),
     )
     # Kept as a response, not its parts: unpickling one costs less than building one.
     value = {"response": kept, "throttles": keepable.throttle_classes}

@@ -45,6 +45,9 @@ class ApiViewMixin:
     #: What the response shows (clinic.published.store.tags_of_change); set while answering.
     cache_tags: tuple[str, ...] = ()
     last_modified: datetime | None = None
+    #: The last change known before answering; None: the response is not kept (not a
+    #: public GET, the cache off, or nothing could be checked).
+    _seq: int | None = None
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "language": self.request.LANGUAGE_CODE}
@@ -54,8 +57,6 @@ class ApiViewMixin:
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        #: The last change known before answering (None: not kept, e.g. nothing can be checked).
-        self._seq = None
         if self.public_cache and request.method == "GET" and response_cache.enabled():
             try:
                 self._seq = clock.now()
@@ -93,7 +94,7 @@ class ApiViewMixin:
             last_modified = self.get_last_modified()
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified.timestamp())
-            if getattr(self, "_seq", None) is not None:
+            if self._seq is not None:
                 response.keepable = response_cache.Keepable(
                     seq=self._seq,
                     tags=tuple(self.cache_tags),
